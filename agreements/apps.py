@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AgreementsConfig(AppConfig):
+    """Partners, agreements, bases, plaques, funding, courses and joint projects."""
+
+    name = "agreements"
+    verbose_name = "基地与协议"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""Models of agreements: partners, agreements, bases, plaques, funding, courses and joint projects."""

@@ -1,0 +1,1 @@
+"""Models of applications: annex 1 base applications and the art 7 approval chain."""

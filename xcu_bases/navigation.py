@@ -1,0 +1,35 @@
+"""Role-dependent navigation. Templates only loop over what this returns."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from xcu_bases import access
+from xcu_bases.choices import RoleCode
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def items_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items = [NavItem("我的待办", "home", "inbox")]
+    sees_students = (
+        access.is_office(user)
+        or access.is_college_staff(user)
+        or user.has_role(RoleCode.CAMPUS_SUPERVISOR)
+    )
+    if sees_students:
+        items.append(NavItem("研究生名单", "student_list", "people"))
+    if user.has_role(RoleCode.STUDENT):
+        items.append(NavItem("我的信息", "my_profile", "person-vcard"))
+    return items
