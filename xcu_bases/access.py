@@ -43,6 +43,14 @@ def student_profiles_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(condition)
 
 
+def can_list_students(user) -> bool:
+    return (
+        is_office(user)
+        or is_college_staff(user)
+        or (user.is_authenticated and user.has_role(RoleCode.CAMPUS_SUPERVISOR))
+    )
+
+
 def can_set_coursework(user, profile) -> bool:
     """Art 21: coursework is confirmed by the college or the office, never by the student."""
     if profile.user_id == user.pk:

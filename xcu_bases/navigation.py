@@ -23,12 +23,7 @@ def items_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem("我的待办", "home", "inbox")]
-    sees_students = (
-        access.is_office(user)
-        or access.is_college_staff(user)
-        or user.has_role(RoleCode.CAMPUS_SUPERVISOR)
-    )
-    if sees_students:
+    if access.can_list_students(user):
         items.append(NavItem("研究生名单", "student_list", "people"))
     if user.has_role(RoleCode.STUDENT):
         items.append(NavItem("我的信息", "my_profile", "person-vcard"))

@@ -21,6 +21,8 @@ def home(request):
 @require_GET
 @never_cache
 def student_list(request):
+    if not access.can_list_students(request.user):
+        raise Http404("无权查看研究生名单。")
     form = StudentFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     students = selectors.student_list(
