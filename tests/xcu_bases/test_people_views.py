@@ -286,3 +286,15 @@ def test_home_query_count_is_bounded(client, people, college_a, django_assert_ma
 
 def test_students_are_stored_with_profile():
     assert StudentProfile._meta.get_field("coursework_completed").default is False
+
+
+def test_403_page_is_chinese(rf):
+    from django.views.defaults import permission_denied
+
+    request = rf.get("/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    response = permission_denied(request, exception=None)
+    assert response.status_code == 403
+    assert "无权执行此操作" in response.content.decode()
