@@ -370,6 +370,9 @@ class InspectionPhoto(models.Model):
         verbose_name_plural = "考察照片"
         ordering = ["pk"]
 
+    def __str__(self):
+        return self.original_name
+
 
 class MeetingRecord(models.Model):
     """校长办公会 decision (Art 7(4))."""
@@ -417,6 +420,9 @@ class ApplicationSnapshot(models.Model):
             models.UniqueConstraint(fields=["application", "round"], name="one_snapshot_per_round")
         ]
 
+    def __str__(self):
+        return f"{self.application} 第 {self.round} 次提交"
+
 
 class PrintRecord(models.Model):
     """Each printed copy of Annex 1 carries its own serial number."""
@@ -436,3 +442,6 @@ class PrintRecord(models.Model):
         verbose_name = "打印记录"
         verbose_name_plural = "打印记录"
         ordering = ["-printed_at"]
+
+    def __str__(self):
+        return self.serial
