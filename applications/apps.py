@@ -7,3 +7,6 @@ class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = "基地申报"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from applications import inbox  # noqa: F401  (registers inbox providers)

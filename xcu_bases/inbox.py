@@ -75,3 +75,11 @@ def complete_own_profile(user) -> list[Task]:
             category="个人信息",
         )
     ]
+
+
+def grouped(tasks: list[Task]) -> list[tuple[str, list[Task]]]:
+    """Tasks by category, categories in order of their oldest task."""
+    groups: dict[str, list[Task]] = {}
+    for task in tasks:
+        groups.setdefault(task.category, []).append(task)
+    return list(groups.items())

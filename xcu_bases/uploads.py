@@ -32,7 +32,9 @@ DOCX = Kind(
     (".docx",),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )
-XLSX = Kind("XLSX", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+XLSX = Kind(
+    "XLSX", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
 
 EVIDENCE_KINDS = (PDF, JPEG, PNG, DOCX, XLSX)
 IMAGE_KINDS = (JPEG, PNG)
@@ -84,7 +86,9 @@ def check_upload(file, kinds=EVIDENCE_KINDS, max_bytes=MAX_UPLOAD_BYTES) -> Kind
             },
         )
     if file.size == 0:
-        raise ValidationError("文件“%(name)s”是空文件。", code="empty", params={"name": safe_display_name(file.name)})
+        raise ValidationError(
+            "文件“%(name)s”是空文件。", code="empty", params={"name": safe_display_name(file.name)}
+        )
     file.seek(0)
     head = file.read(16)
     file.seek(0)

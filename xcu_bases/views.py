@@ -15,7 +15,8 @@ STUDENTS_PER_PAGE = 25
 
 @require_GET
 def home(request):
-    return render(request, "home.html", {"tasks": inbox.tasks_for(request.user)})
+    tasks = inbox.tasks_for(request.user)
+    return render(request, "home.html", {"tasks": tasks, "groups": inbox.grouped(tasks)})
 
 
 @require_GET
