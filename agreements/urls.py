@@ -1,8 +1,11 @@
-"""URLs of agreements: partners, agreements, bases, plaques, funding, courses and joint projects.
+"""URLs of agreements: the model agreement now; bases and agreements with issue #4."""
 
-Routes arrive with the issue that builds this part; until then the app is
-registered and mounted at /agreements/ with none of its own.
-"""
+from django.urls import path
+
+from agreements import views
 
 app_name = "agreements"
-urlpatterns: list = []
+urlpatterns = [
+    path("templates/", views.template_list, name="templates"),
+    path("templates/<int:pk>/", views.template_download, name="template_download"),
+]

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
-from agreements.models import Agreement, AgreementDraft, Base, Partner
+from agreements.models import Agreement, AgreementDraft, AgreementTemplate, Base, Partner
 from applications import completeness, rules, snapshot
 from applications.choices import ApplicationState as S
 from applications.choices import MeetingDecision
@@ -199,6 +199,10 @@ def application_submit(*, app: BaseApplication, by, expected: Seen) -> BaseAppli
         if gaps:
             raise ApplicationError("申报书尚不完整，不能提交。", gaps)
         locked.partner = _register_partner(locked)
+        # The draft was compared with the template in force when it was submitted.
+        AgreementDraft.objects.filter(application=locked).update(
+            template=AgreementTemplate.current()
+        )
         locked.round += 1
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["partner", "round", "submitted_at"])

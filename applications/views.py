@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agreements.models import AgreementTemplate
 from applications import completeness, rules, selectors, services
 from applications.choices import ApplicationState as S
 from applications.exports import ApplicationExporter
@@ -146,6 +147,7 @@ def application_edit(request, pk):
             "years": app.enrolment_years,
             "problems": completeness.problems(app) if request.method == "GET" else [],
             "last_return": selectors.last_return(app),
+            "template": AgreementTemplate.current(),
         },
     )
 
