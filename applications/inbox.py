@@ -56,7 +56,9 @@ _OFFICE_STEPS = {
 def applications_for_office(user) -> list[Task]:
     if not access.is_office(user):
         return []
-    waiting = BaseApplication.objects.filter(state__in=list(_OFFICE_STEPS)).select_related("college")
+    waiting = BaseApplication.objects.filter(state__in=list(_OFFICE_STEPS)).select_related(
+        "college"
+    )
     tasks = []
     for app in waiting.order_by("updated_at")[:200]:
         title, detail = _OFFICE_STEPS[app.state]

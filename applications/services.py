@@ -338,6 +338,17 @@ def expert_review_submit(
         locked.opinion = opinion
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["recommendation", "opinion", "submitted_at"])
+        # The opinion itself is for the office only; the timeline says that it came in.
+        record_transition(
+            app,
+            transition="expert_review",
+            transition_label="专家提交评审意见",
+            source=app.state,
+            target=app.state,
+            state_labels=S,
+            by=by,
+            role=RoleCode.EXPERT,
+        )
         return locked
 
 
@@ -354,6 +365,26 @@ def inspection_record(*, app, by, data: dict, photos=(), expected: Seen) -> Site
             InspectionPhoto.objects.create(
                 inspection=inspection, image=photo, original_name=safe_display_name(photo.name)
             )
+        checks = [
+            label
+            for done, label in (
+                (inspection.safety_qualification_checked, "安全生产资质已核查"),
+                (inspection.emergency_plan_checked, "应急预案已审查"),
+            )
+            if done
+        ]
+        record_transition(
+            locked,
+            transition="site_inspection",
+            transition_label="登记实地考察",
+            source=locked.state,
+            target=locked.state,
+            state_labels=S,
+            by=by,
+            role=RoleCode.GRADUATE_OFFICE,
+            comment=f"{inspection.inspected_on:%Y年%m月%d日}，{inspection.inspectors}；"
+            + ("、".join(checks) or "安全检查未完成"),
+        )
         return inspection
 
 

@@ -22,9 +22,11 @@ ACCOUNTS = [
     ("head", "陈志强", ["college_head"], "01", "chenzq@xcc.edu.cn", "0834-2580201"),
     ("legal", "李婷", ["legal_office"], None, "legal@xcc.edu.cn", "0834-2580131"),
     ("expert", "王建国", ["expert"], None, "wangjg@xcc.edu.cn", "13908140001"),
+    ("expert2", "李正祥", ["expert"], None, "lizx@xcc.edu.cn", "13908140002"),
     ("tutor", "张明华", ["campus_supervisor"], "01", "zhangmh@xcc.edu.cn", "13908140102"),
     ("mentor", "吉克阿依", ["base_supervisor"], None, "jikeay@lsnk.com.cn", "13908140203"),
     ("secretary2", "刘芳", ["college_secretary"], "02", "liufang@xcc.edu.cn", "0834-2580311"),
+    ("head2", "苏建军", ["college_head"], "02", "sujj@xcc.edu.cn", "0834-2580301"),
     ("tutor2", "何永红", ["campus_supervisor"], "02", "heyh@xcc.edu.cn", "13908140305"),
 ]
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from applications.demo import seed_applications
 from xcu_bases import demo, services
 from xcu_bases.models import College, Role, StudentProfile, User
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 f"演示数据就绪：新建 {created} 个账号，密码均为 {demo.DEMO_PASSWORD}"
             )
         )
+        seed_applications(stdout=self.stdout)
 
     def _user(self, username, name, email, phone, college, is_superuser=False):
         user, new = User.objects.get_or_create(
