@@ -101,9 +101,9 @@ class BaseApplication(ConcurrentTransitionMixin, models.Model):
     )
     college_lead = models.CharField("基地建设负责人（申报单位）", max_length=50, blank=True)
     college_lead_phone = models.CharField(
-        "联系电话", max_length=20, blank=True, validators=[phone_validator]
+        "负责人联系电话", max_length=20, blank=True, validators=[phone_validator]
     )
-    college_lead_email = models.EmailField("E-mail", blank=True)
+    college_lead_email = models.EmailField("负责人 E-mail", blank=True)
     achievements = models.TextField("近三年政产学研用取得的成果", blank=True)
 
     # III. The partner (copied into the Partner registry on submit)
@@ -113,13 +113,13 @@ class BaseApplication(ConcurrentTransitionMixin, models.Model):
     partner_address = models.CharField("通讯地址", max_length=200, blank=True)
     partner_lead = models.CharField("基地建设负责人（合作单位）", max_length=50, blank=True)
     partner_lead_phone = models.CharField(
-        "联系电话", max_length=20, blank=True, validators=[phone_validator]
+        "负责人联系电话", max_length=20, blank=True, validators=[phone_validator]
     )
     partner_contact = models.CharField("基地建设联系人", max_length=50, blank=True)
     partner_contact_phone = models.CharField(
-        "联系电话", max_length=20, blank=True, validators=[phone_validator]
+        "联系人联系电话", max_length=20, blank=True, validators=[phone_validator]
     )
-    partner_contact_email = models.EmailField("E-mail", blank=True)
+    partner_contact_email = models.EmailField("联系人 E-mail", blank=True)
     partner_main_fields = models.CharField("合作单位主要专业领域", max_length=300, blank=True)
     partner_students_per_year = models.PositiveIntegerField(
         "每年拟接受联合培养研究生人数", **COUNT

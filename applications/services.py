@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from agreements.models import Agreement, AgreementDraft, AgreementTemplate, Base, Partner
 from applications import completeness, rules, snapshot
 from applications.choices import ApplicationState as S
-from applications.choices import MeetingDecision
+from applications.choices import MeetingDecision, Recommendation
 from applications.models import (
     ApplicationAttachment,
     ApplicationSnapshot,
@@ -321,6 +321,8 @@ def expert_review_submit(
     *, review: ExpertReview, by, recommendation: str, opinion: str
 ) -> ExpertReview:
     opinion = _require(opinion, "评审意见")
+    if recommendation not in Recommendation.values:
+        raise ApplicationError("请选择评审结论。")
     with transaction.atomic():
         locked = (
             ExpertReview.objects.select_for_update()
@@ -395,6 +397,8 @@ def meeting_record(
     *, app, by, expected: Seen, meeting_date: date, session: str, decision: str, notes: str = ""
 ) -> BaseApplication:
     """Art 7(4): the president's meeting decides."""
+    if decision not in MeetingDecision.values:
+        raise ApplicationError("请选择审定结果。")
     if decision == MeetingDecision.REJECT:
         _require(notes, "不予批准的理由（会议纪要摘要）")
     with transaction.atomic():

@@ -114,11 +114,11 @@ def test_list_filters_by_state_and_year(client, people, app):
 
 def test_list_query_count_does_not_grow(client, people, django_assert_max_num_queries):
     login(client, people["office"])
-    for i in range(3):
+    for _ in range(3):
         services.application_create(by=people["secretary_a"])
     with django_assert_max_num_queries(10):
         assert client.get(reverse("applications:list")).status_code == 200
-    for i in range(30):
+    for _ in range(30):
         services.application_create(by=people["secretary_b"])
     with django_assert_max_num_queries(10):
         response = client.get(reverse("applications:list"))
@@ -156,7 +156,7 @@ def edit_data(app, **changes):
 
     form = ApplicationForm(instance=app)
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form.initial.get(name)
         if isinstance(value, bool):
             if value:
