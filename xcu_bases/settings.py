@@ -92,6 +92,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # An on-disk test database, so that tests with two threads writing at once
+    # (concurrent approvals) exercise SQLite's real locking, as production does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         # Wait for a concurrent writer instead of failing at once.
         "timeout": 20,
