@@ -239,6 +239,10 @@ class ApplicationFilterForm(forms.Form):
         label="状态", required=False, choices=[("", "全部状态"), *ApplicationState.choices]
     )
     college = forms.ModelChoiceField(
-        label="申报单位", required=False, queryset=College.objects.all(), empty_label="全部学院"
+        label="申报单位",
+        required=False,
+        queryset=College.objects.all(),
+        empty_label="全部学院",
+        widget=forms.Select(attrs={"class": "form-select", "id": "id_college"}),
     )
     year = forms.IntegerField(label="申报年度", required=False, min_value=2020, max_value=2100)
