@@ -14,3 +14,33 @@ class BaseState(models.TextChoices):
     ACTIVE = "active", "运行中"
     EXPIRED = "expired", "协议到期"
     REVOKED = "revoked", "已撤销"
+
+
+class GovernanceBody(models.TextChoices):
+    COMMITTEE = "committee", "基地建设管理委员会（第九条）"
+    WORKING_GROUP = "working_group", "基地工作小组（第十条）"
+
+
+class GovernanceRole(models.TextChoices):
+    LEADER = "leader", "组长"
+    DEPUTY = "deputy", "副组长"
+    MEMBER = "member", "成员"
+
+
+class MeetingKind(models.TextChoices):
+    EXCHANGE = "exchange", "交流会"
+    SEMINAR = "seminar", "研讨会"
+
+
+class FundingKind(models.TextChoices):
+    ALLOCATION = "allocation", "学校拨款"
+    SPENDING = "spending", "经费支出"
+
+
+class ProjectLevel(models.TextChoices):
+    """Art 28: city level or higher, or contract projects, are encouraged."""
+
+    NATIONAL = "national", "国家级"
+    PROVINCIAL = "provincial", "省部级"
+    CITY = "city", "市厅级"
+    CONTRACT = "contract", "横向"

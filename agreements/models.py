@@ -8,7 +8,15 @@ from django.db import models
 from django.db.models import F, Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from agreements.choices import BaseLevel, BaseState
+from agreements.choices import (
+    BaseLevel,
+    BaseState,
+    FundingKind,
+    GovernanceBody,
+    GovernanceRole,
+    MeetingKind,
+    ProjectLevel,
+)
 from xcu_bases import access
 from xcu_bases.creditcode import validate_credit_code
 from xcu_bases.uploads import GeneratedName
@@ -162,6 +170,23 @@ class Base(ConcurrentTransitionMixin, models.Model):
         related_name="base",
         verbose_name="申报书",
     )
+    # Art 14: when several colleges use a base, one responsible college coordinates.
+    responsible_college = models.ForeignKey(
+        "xcu_bases.College",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_bases",
+        verbose_name="责任学院",
+    )
+    participating_colleges = models.ManyToManyField(
+        "xcu_bases.College", blank=True, related_name="shared_bases", verbose_name="其他参与学院"
+    )
+    # Art 12(3): the college appoints an inspector teacher for safety and practice.
+    inspector_name = models.CharField("督导员", max_length=50, blank=True)
+    inspector_phone = models.CharField("督导员电话", max_length=20, blank=True)
+    # Art 29: an Excellent term assessment recommends the base for the provincial level.
+    recommended_provincial = models.BooleanField("推荐申报省级基地", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = BaseQuerySet.as_manager()
@@ -175,9 +200,206 @@ class Base(ConcurrentTransitionMixin, models.Model):
         return self.name
 
     # Art 7(5): the plaque makes the base active.
-    @transition(field=state, source=BaseState.PREPARING, target=BaseState.ACTIVE)
+    @transition(field=state, source=BaseState.PREPARING, target=BaseState.ACTIVE,
+                permission=lambda base, user: access.is_office(user))  # fmt: skip
     def award_plaque(self):
         pass
+
+    # An agreement past its end date makes the base expired unless renewed.
+    @transition(field=state, source=BaseState.ACTIVE, target=BaseState.EXPIRED,
+                conditions=[lambda base: base.agreement_in_force() is None])  # fmt: skip
+    def expire(self):
+        pass
+
+    # Renewal by a new agreement brings an expired base back.
+    @transition(field=state, source=BaseState.EXPIRED, target=BaseState.ACTIVE,
+                permission=lambda base, user: access.is_office(user),
+                conditions=[lambda base: base.agreement_in_force() is not None])  # fmt: skip
+    def renew(self):
+        pass
+
+    # Art 29: an Unqualified term assessment (or a decision of the office) revokes the base.
+    @transition(field=state, source=[BaseState.PREPARING, BaseState.ACTIVE, BaseState.EXPIRED],
+                target=BaseState.REVOKED, permission=lambda base, user: access.is_office(user))  # fmt: skip
+    def revoke(self):
+        pass
+
+    def agreement_in_force(self, day: date | None = None):
+        from django.utils import timezone
+
+        day = day or timezone.localdate()
+        return (
+            self.agreements.filter(starts_on__lte=day, ends_on__gte=day)
+            .order_by("-ends_on")
+            .first()
+        )
+
+    def latest_agreement(self):
+        return self.agreements.order_by("-ends_on").first()
+
+
+class BaseLevelChange(models.Model):
+    """Art 4, Art 8: one level at a time, each change with its date and document number."""
+
+    base = models.ForeignKey(
+        Base, on_delete=models.CASCADE, related_name="level_changes", verbose_name="基地"
+    )
+    level = models.CharField("级别", max_length=20, choices=BaseLevel.choices)
+    changed_on = models.DateField("认定日期")
+    document_number = models.CharField(
+        "文件号", max_length=100, help_text="例如：川教函〔2026〕123号"
+    )
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "级别变更"
+        verbose_name_plural = "级别变更"
+        ordering = ["changed_on", "pk"]
+
+    def __str__(self):
+        return f"{self.base}：{self.get_level_display()}（{self.document_number}）"
+
+
+class GovernanceMember(models.Model):
+    """Members of the management committee (Art 9) and of the base working group (Art 10)."""
+
+    base = models.ForeignKey(
+        Base, on_delete=models.CASCADE, related_name="governance", verbose_name="基地"
+    )
+    body = models.CharField("机构", max_length=20, choices=GovernanceBody.choices)
+    role = models.CharField(
+        "职务", max_length=20, choices=GovernanceRole.choices, default=GovernanceRole.MEMBER
+    )
+    name = models.CharField("姓名", max_length=50)
+    unit = models.CharField("单位", max_length=100)
+    position = models.CharField("单位职务", max_length=100, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "管理机构成员"
+        verbose_name_plural = "管理机构成员"
+        ordering = ["body", "role", "pk"]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_role_display()}）"
+
+
+class EvidenceFile(models.Model):
+    """Abstract: an optional evidence file, checked by content, with its original name."""
+
+    file = models.FileField("证明材料", upload_to=GeneratedName("bases/evidence"), blank=True)
+    file_name = models.CharField("文件名", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ExchangeMeeting(EvidenceFile):
+    """Art 17: regular exchange meetings and seminars."""
+
+    base = models.ForeignKey(
+        Base, on_delete=models.CASCADE, related_name="meetings", verbose_name="基地"
+    )
+    held_on = models.DateField("日期")
+    kind = models.CharField(
+        "类型", max_length=20, choices=MeetingKind.choices, default=MeetingKind.EXCHANGE
+    )
+    title = models.CharField("主题", max_length=200)
+    participants = models.TextField("参加人员")
+    minutes = models.TextField("会议纪要")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "交流研讨会"
+        verbose_name_plural = "交流研讨会"
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.held_on} {self.title}"
+
+
+class FundingEntry(EvidenceFile):
+    """Art 27: 10,000 yuan a year for the first three years, and what was spent."""
+
+    base = models.ForeignKey(
+        Base, on_delete=models.CASCADE, related_name="funding", verbose_name="基地"
+    )
+    kind = models.CharField("类型", max_length=20, choices=FundingKind.choices)
+    year_no = models.PositiveSmallIntegerField("建设年度（第几年）", null=True, blank=True)
+    amount = models.DecimalField(
+        "金额（元）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    entry_date = models.DateField("日期")
+    description = models.CharField("摘要", max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "经费记录"
+        verbose_name_plural = "经费记录"
+        ordering = ["entry_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base", "year_no"],
+                condition=Q(kind="allocation"),
+                name="one_allocation_per_year",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} 元"
+
+
+class Course(EvidenceFile):
+    """Art 28: practice courses co-built with the partner."""
+
+    base = models.ForeignKey(
+        Base, on_delete=models.CASCADE, related_name="courses", verbose_name="基地"
+    )
+    title = models.CharField("课程名称", max_length=200)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期", null=True, blank=True)
+    people = models.CharField("授课人员", max_length=300)
+    hours = models.PositiveSmallIntegerField("学时", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "共建实践课程"
+        verbose_name_plural = "共建实践课程"
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class JointProject(EvidenceFile):
+    """Art 28: joint research projects; city level or higher, or contract projects, are encouraged."""
+
+    base = models.ForeignKey(
+        Base, on_delete=models.CASCADE, related_name="projects", verbose_name="基地"
+    )
+    title = models.CharField("项目名称", max_length=200)
+    level = models.CharField("级别", max_length=20, choices=ProjectLevel.choices)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期", null=True, blank=True)
+    people = models.CharField("项目成员", max_length=300)
+    funding = models.DecimalField(
+        "经费（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "联合科研项目"
+        verbose_name_plural = "联合科研项目"
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class Agreement(models.Model):

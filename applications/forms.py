@@ -9,13 +9,13 @@ from django.forms import inlineformset_factory
 from agreements.models import AgreementDraft
 from applications import completeness
 from applications.choices import ApplicationState, MeetingDecision, Recommendation
-from applications.dates import add_years
 from applications.models import (
     BaseApplication,
     DisciplineRow,
     InstrumentRow,
     SiteInspection,
 )
+from xcu_bases.dates import add_years
 from xcu_bases.forms import MultipleFileField, MultipleFileInput
 from xcu_bases.models import College, User
 

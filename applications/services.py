@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
 from agreements.models import Agreement, AgreementDraft, AgreementTemplate, Base, Partner
+from agreements.services import allocations_create
 from applications import completeness, rules, snapshot
 from applications.choices import ApplicationState as S
 from applications.choices import MeetingDecision, Recommendation
@@ -458,6 +459,8 @@ def application_establish(*, app, by, expected: Seen, plaque_date: date) -> Base
         base.plaque_date = plaque_date
         base.award_plaque()
         base.save()
+        agreement = base.agreements.order_by("-ends_on").first()
+        allocations_create(base=base, starts_on=agreement.starts_on, by=by)
         from agreements.choices import BaseState
 
         record_transition(

@@ -1,0 +1,195 @@
+"""The rules the system watches for every base: one module, used by the base's
+panel, the registry's filters and (later) the reminders.
+
+Each line is red / amber / green and cites the article it comes from.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+
+from agreements.choices import FundingKind
+from xcu_bases.dates import add_months, add_years
+
+RED, AMBER, GREEN = "red", "amber", "green"
+ORDER = {RED: 0, AMBER: 1, GREEN: 2}
+LABELS = {RED: "需立即处理", AMBER: "需关注", GREEN: "正常"}
+
+EXPIRY_AMBER_MONTHS = 6  # remind 6 months ahead
+EXPIRY_RED_MONTHS = 3  # and 3 months ahead
+FUNDED_YEARS = 3  # Art 27: the first three years
+YEARLY_ALLOCATION = 10_000  # yuan
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    title: str
+    article: str
+    status: str
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.status]
+
+
+@dataclass
+class Facts:
+    """What the rules need to know about one base; built by queries or annotations."""
+
+    starts_on: date | None = None  # of the current (latest) agreement
+    ends_on: date | None = None
+    courses: int = 0  # within that agreement's term
+    projects: int = 0
+    funded_years: set[int] = field(default_factory=set)
+    checked_years: set[int] = field(default_factory=set)  # yearly checks, by agreement year
+
+
+def facts_for(base) -> Facts:
+    agreement = base.agreements.order_by("-ends_on").first()
+    if agreement is None:
+        return Facts()
+    term = Q(starts_on__lte=agreement.ends_on) & (
+        Q(ends_on__isnull=True) | Q(ends_on__gte=agreement.starts_on)
+    )
+    return Facts(
+        starts_on=agreement.starts_on,
+        ends_on=agreement.ends_on,
+        courses=base.courses.filter(term).count(),
+        projects=base.projects.filter(term).count(),
+        funded_years=set(
+            base.funding.filter(kind=FundingKind.ALLOCATION, year_no__isnull=False).values_list(
+                "year_no", flat=True
+            )
+        ),
+    )
+
+
+def with_facts(queryset):
+    """Annotate a Base queryset with what the registry needs, in one query."""
+    from agreements.models import Agreement
+
+    latest = Agreement.objects.filter(base=OuterRef("pk")).order_by("-ends_on")
+    return queryset.annotate(
+        agreement_starts=Subquery(latest.values("starts_on")[:1]),
+        agreement_ends=Subquery(latest.values("ends_on")[:1]),
+        n_courses=Count("courses", distinct=True),
+        n_projects=Count("projects", distinct=True),
+        n_funded=Count("funding", filter=Q(funding__kind=FundingKind.ALLOCATION), distinct=True),
+        first_funded=Min("funding__year_no", filter=Q(funding__kind=FundingKind.ALLOCATION)),
+        last_funded=Max("funding__year_no", filter=Q(funding__kind=FundingKind.ALLOCATION)),
+    )
+
+
+def facts_from_annotations(base) -> Facts:
+    funded = set()
+    if base.n_funded and base.first_funded:
+        # Allocations are created for consecutive years 1..n at establishment.
+        funded = set(range(base.first_funded, base.last_funded + 1))
+    return Facts(
+        starts_on=base.agreement_starts,
+        ends_on=base.agreement_ends,
+        courses=base.n_courses,
+        projects=base.n_projects,
+        funded_years=funded,
+    )
+
+
+def lines(facts: Facts, *, today: date) -> list[Line]:
+    return [
+        agreement_expiry(facts, today),
+        obligation(facts, today, "course", "共建实践课程", facts.courses, "门"),
+        obligation(facts, today, "project", "联合科研项目", facts.projects, "项"),
+        yearly_checks(facts, today),
+        funding(facts, today),
+    ]
+
+
+def worst(result: list[Line]) -> str:
+    return min((line.status for line in result), key=ORDER.__getitem__, default=GREEN)
+
+
+def agreement_expiry(facts: Facts, today: date) -> Line:
+    """Art 7(2): the agreement normally runs 5 years; remind 6 and 3 months ahead."""
+    title, article = "协议期限", "第七条"
+    if facts.ends_on is None:
+        return Line("agreement", title, article, RED, "没有已签订的协议书。")
+    if facts.ends_on < today:
+        return Line(
+            "agreement",
+            title,
+            article,
+            RED,
+            f"协议已于 {facts.ends_on:%Y年%m月%d日} 到期，未续签。",
+        )
+    days = (facts.ends_on - today).days
+    text = f"协议至 {facts.ends_on:%Y年%m月%d日} 到期，还有 {days} 天。"
+    if facts.ends_on <= add_months(today, EXPIRY_RED_MONTHS):
+        return Line("agreement", title, article, RED, text + "请尽快办理续签。")
+    if facts.ends_on <= add_months(today, EXPIRY_AMBER_MONTHS):
+        return Line("agreement", title, article, AMBER, text + "请着手准备续签。")
+    return Line("agreement", title, article, GREEN, text)
+
+
+def obligation(facts: Facts, today: date, key: str, what: str, count: int, unit: str) -> Line:
+    """Art 28: at least one co-built practice course and one joint project per agreement."""
+    article = "第二十八条"
+    title = f"{what}（协议期内至少 1 {unit}）"
+    if count:
+        return Line(key, title, article, GREEN, f"协议期内已有 {count} {unit}。")
+    if facts.starts_on is None:
+        return Line(key, title, article, AMBER, f"尚无{what}记录，也没有协议期限可以对照。")
+    if facts.ends_on < today:
+        return Line(key, title, article, RED, f"协议期内未建设{what}。")
+    half = facts.starts_on + (facts.ends_on - facts.starts_on) / 2
+    if today >= half:
+        return Line(
+            key, title, article, AMBER, f"协议期限已过半（{half:%Y年%m月%d日}），尚无{what}。"
+        )
+    return Line(
+        key,
+        title,
+        article,
+        GREEN,
+        f"尚无{what}；须在协议期满（{facts.ends_on:%Y年%m月%d日}）前完成。",
+    )
+
+
+def full_years(facts: Facts, today: date) -> int:
+    if facts.starts_on is None:
+        return 0
+    end = min(today, facts.ends_on)
+    years = 0
+    while add_years(facts.starts_on, years + 1) <= end:
+        years += 1
+    return years
+
+
+def yearly_checks(facts: Facts, today: date) -> Line:
+    """Art 29: one check a year against Annex 4."""
+    title, article = "年度对标检查", "第二十九条"
+    due = full_years(facts, today)
+    if due == 0:
+        return Line("yearly_check", title, article, GREEN, "协议执行未满一年，尚无需对标检查。")
+    missing = [n for n in range(1, due + 1) if n not in facts.checked_years]
+    if not missing:
+        return Line("yearly_check", title, article, GREEN, f"已完成 {due} 个协议年度的对标检查。")
+    years = "、".join(f"第 {n} 年" for n in missing)
+    return Line("yearly_check", title, article, AMBER, f"暂无记录：{years}。")
+
+
+def funding(facts: Facts, today: date) -> Line:
+    """Art 27: 10,000 yuan a year for each of the first three years, recorded."""
+    title, article = "建设经费（前三年每年 1 万元）", "第二十七条"
+    if facts.starts_on is None:
+        return Line("funding", title, article, AMBER, "没有协议期限，无法核对经费。")
+    started = [n for n in range(1, FUNDED_YEARS + 1) if add_years(facts.starts_on, n - 1) <= today]
+    missing = [n for n in started if n not in facts.funded_years]
+    if missing:
+        years = "、".join(f"第 {n} 年" for n in missing)
+        return Line("funding", title, article, AMBER, f"未登记拨款：{years}。")
+    if len(started) < FUNDED_YEARS:
+        return Line("funding", title, article, GREEN, f"已登记前 {len(started)} 年拨款。")
+    return Line("funding", title, article, GREEN, "前三年拨款均已登记。")
