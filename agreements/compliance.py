@@ -7,7 +7,8 @@ Each line is red / amber / green and cites the article it comes from.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from agreements.choices import FundingKind
 from xcu_bases.dates import add_months, add_years
@@ -67,33 +68,40 @@ def facts_for(base) -> Facts:
     )
 
 
+def _in_term(model):
+    """Rows of ``model`` for the base, within its latest agreement's term, counted."""
+    rows = model.objects.filter(
+        base=OuterRef("pk"), starts_on__lte=OuterRef("agreement_ends")
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("agreement_starts")))
+    counted = rows.order_by().values("base").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
 def with_facts(queryset):
     """Annotate a Base queryset with what the registry needs, in one query."""
-    from agreements.models import Agreement
+    from agreements.models import Agreement, Course, FundingEntry, JointProject
 
     latest = Agreement.objects.filter(base=OuterRef("pk")).order_by("-ends_on")
+    allocation = FundingEntry.objects.filter(base=OuterRef("pk"), kind=FundingKind.ALLOCATION)
     return queryset.annotate(
         agreement_starts=Subquery(latest.values("starts_on")[:1]),
         agreement_ends=Subquery(latest.values("ends_on")[:1]),
-        n_courses=Count("courses", distinct=True),
-        n_projects=Count("projects", distinct=True),
-        n_funded=Count("funding", filter=Q(funding__kind=FundingKind.ALLOCATION), distinct=True),
-        first_funded=Min("funding__year_no", filter=Q(funding__kind=FundingKind.ALLOCATION)),
-        last_funded=Max("funding__year_no", filter=Q(funding__kind=FundingKind.ALLOCATION)),
+    ).annotate(
+        n_courses=_in_term(Course),
+        n_projects=_in_term(JointProject),
+        **{
+            f"funded_{n}": Exists(allocation.filter(year_no=n)) for n in range(1, FUNDED_YEARS + 1)
+        },
     )
 
 
 def facts_from_annotations(base) -> Facts:
-    funded = set()
-    if base.n_funded and base.first_funded:
-        # Allocations are created for consecutive years 1..n at establishment.
-        funded = set(range(base.first_funded, base.last_funded + 1))
     return Facts(
         starts_on=base.agreement_starts,
         ends_on=base.agreement_ends,
         courses=base.n_courses,
         projects=base.n_projects,
-        funded_years=funded,
+        funded_years={n for n in range(1, FUNDED_YEARS + 1) if getattr(base, f"funded_{n}")},
     )
 
 

@@ -419,7 +419,7 @@ class Agreement(models.Model):
     signed_on = models.DateField("签订日期")
     starts_on = models.DateField("协议开始日期")
     ends_on = models.DateField("协议结束日期")
-    scan = models.FileField("协议书扫描件", upload_to=GeneratedName("agreements"))
+    scan = models.FileField("协议书扫描件", upload_to=GeneratedName("agreements"), blank=True)
     scan_name = models.CharField("原文件名", max_length=200)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
@@ -441,3 +441,24 @@ class Agreement(models.Model):
 
     def in_force_on(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+
+class CertificatePrint(models.Model):
+    """One numbered copy of a base's plaque certificate (Art 7(5)); never reused."""
+
+    base = models.ForeignKey(
+        Base, on_delete=models.PROTECT, related_name="certificate_prints", verbose_name="基地"
+    )
+    serial = models.CharField("编号", max_length=40, unique=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="打印人"
+    )
+    printed_at = models.DateTimeField("打印时间")
+
+    class Meta:
+        verbose_name = "基地证书打印记录"
+        verbose_name_plural = "基地证书打印记录"
+        ordering = ["-printed_at", "-pk"]
+
+    def __str__(self):
+        return self.serial

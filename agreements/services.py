@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
@@ -45,7 +45,7 @@ def _require_editor(base, by):
 
 
 def _office(by):
-    if not access.is_office(by):
+    if by is None or not access.is_office(by):
         raise PermissionDenied("只有学科与研究生处可以执行此操作。")
 
 
@@ -94,24 +94,30 @@ def allocations_create(*, base: Base, starts_on: date, by) -> list[FundingEntry]
     return created
 
 
-def base_expire_due(*, today: date | None = None) -> list[Base]:
-    """An agreement past its end date makes the base expired unless renewed (run daily)."""
-    today = today or timezone.localdate()
-    expired = []
-    for base in Base.objects.filter(state=BaseState.ACTIVE).exclude(
-        agreements__starts_on__lte=today, agreements__ends_on__gte=today
-    ):
+def base_expire_due() -> list[Base]:
+    """Run daily: an agreement past its end date makes the base expired unless renewed;
+    an expired base whose renewal agreement has started becomes active again.
+
+    Always "as of today": the state machine's conditions read the same clock.
+    """
+    today = timezone.localdate()
+    in_force = Agreement.objects.filter(base=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today)
+    changed = []
+    for base in Base.objects.filter(state=BaseState.ACTIVE).exclude(Exists(in_force)):
         with transaction.atomic():
             locked = Base.objects.select_for_update().get(pk=base.pk)
-            if locked.state == BaseState.ACTIVE and locked.agreement_in_force(today) is None:
+            if locked.state == BaseState.ACTIVE and locked.agreement_in_force() is None:
                 ended = locked.latest_agreement()
-                comment = (
-                    f"协议于 {ended.ends_on:%Y年%m月%d日} 到期，未续签。"
-                    if ended
-                    else "没有协议书。"
-                )
-                expired.append(_transition(locked, "expire", by=None, comment=comment))
-    return expired
+                comment = f"协议于 {ended.ends_on:%Y年%m月%d日} 到期，未续签。" if ended else "没有协议书。"
+                changed.append(_transition(locked, "expire", by=None, comment=comment))
+    for base in Base.objects.filter(Exists(in_force), state=BaseState.EXPIRED):
+        with transaction.atomic():
+            locked = Base.objects.select_for_update().get(pk=base.pk)
+            agreement = locked.agreement_in_force()
+            if locked.state == BaseState.EXPIRED and agreement is not None:
+                comment = f"续签协议自 {agreement.starts_on:%Y年%m月%d日} 起生效。"
+                changed.append(_transition(locked, "renew", by=None, comment=comment))
+    return changed
 
 
 def agreement_renew(
@@ -144,6 +150,7 @@ def agreement_renew(
 
 def base_revoke(*, base: Base, by, reason: str) -> Base:
     """Art 29: the base loses its status."""
+    _office(by)
     reason = (reason or "").strip()
     if not reason:
         raise BaseError("请填写撤销理由。")
@@ -197,3 +204,285 @@ def template_upload(*, file, note: str, by) -> AgreementTemplate:
         except IntegrityError:  # two uploads at once: take the next number
             file.seek(0)
     raise IntegrityError("协议书模板版本号冲突，请重试。")
+
+
+def base_register_existing(*, base: Base, by, plaque_date: date | None = None) -> Base:
+    """Art 7(5) for a base that did not come through an application (it predates the system):
+    its agreement is on file, the plaque was awarded on ``plaque_date``; the base becomes active
+    and gets its Art 27 allocations, as at establishment."""
+    _office(by)
+    with transaction.atomic():
+        locked = Base.objects.select_for_update().get(pk=base.pk)
+        if locked.application_id:
+            raise BaseError("该基地由申报书产生，请在申报书中办理挂牌。")
+        first = locked.agreements.order_by("starts_on").first()
+        if first is None:
+            raise BaseError("请先登记已签订的协议书。")
+        locked.plaque_date = plaque_date or locked.plaque_date
+        if locked.plaque_date is None:
+            raise BaseError("请填写挂牌日期。")
+        comment = f"挂牌日期 {locked.plaque_date:%Y年%m月%d日}（登记已有基地）"
+        _transition(locked, "award_plaque", by=by, comment=comment)
+        # Art 27: the first three years count from the first agreement.
+        allocations_create(base=locked, starts_on=first.starts_on, by=by)
+        return locked
+
+
+# --- records kept by the office and the owning college (registry and base pages) ---------
+
+
+def _acting_role(by) -> str:
+    if access.is_office(by):
+        return RoleCode.GRADUATE_OFFICE
+    if by.has_role(RoleCode.COLLEGE_SECRETARY):
+        return RoleCode.COLLEGE_SECRETARY
+    return RoleCode.COLLEGE_HEAD
+
+
+def _locked_for_edit(base: Base, by) -> Base:
+    """The base locked for a change by one of its editors; a revoked base is closed."""
+    _require_editor(base, by)
+    locked = Base.objects.select_for_update().get(pk=base.pk)
+    if locked.state == BaseState.REVOKED:
+        raise BaseError("基地已被撤销，不能再修改其信息。")
+    return locked
+
+
+def _log_record(base: Base, *, transition: str, label: str, by, comment: str = ""):
+    """A record added or changed on the base's timeline (no state change)."""
+    record_transition(
+        base, transition=transition, transition_label=label, source="", target="",
+        by=by, role=_acting_role(by), comment=comment,
+    )  # fmt: skip
+
+
+def base_profile_update(
+    *, base: Base, by, responsible_college, participating_colleges, inspector_name: str,
+    inspector_phone: str,
+) -> Base:  # fmt: skip
+    """Art 14: the responsible college among the colleges at the base; Art 12(3): the inspector."""
+    with transaction.atomic():
+        locked = _locked_for_edit(base, by)
+        others = [c for c in participating_colleges if c.pk != locked.college_id]
+        allowed = {locked.college_id, *(c.pk for c in others)}
+        if responsible_college is not None and responsible_college.pk not in allowed:
+            raise BaseError("责任学院须为基地所属学院或参与学院之一（第十四条）。")
+        locked.responsible_college = responsible_college
+        locked.inspector_name = inspector_name.strip()
+        locked.inspector_phone = inspector_phone.strip()
+        locked.save(update_fields=["responsible_college", "inspector_name", "inspector_phone"])
+        locked.participating_colleges.set(others)
+        comment = (
+            f"责任学院：{responsible_college or '未指定'}；"
+            f"参与学院：{'、'.join(c.name for c in others) or '无'}；"
+            f"督导员：{locked.inspector_name or '未指定'}"
+        )
+        _log_record(
+            locked, transition="update_profile", label="修改基本信息", by=by, comment=comment
+        )
+        return locked
+
+
+def governance_member_add(
+    *, base: Base, by, body: str, role: str, name: str, unit: str, position: str = "",
+    phone: str = "",
+):  # fmt: skip
+    """Art 9 management committee, Art 10 working group (one leader each)."""
+    from agreements.choices import GovernanceRole
+
+    with transaction.atomic():
+        locked = _locked_for_edit(base, by)
+        if role == GovernanceRole.LEADER:
+            leader = locked.governance.filter(body=body, role=GovernanceRole.LEADER).first()
+            if leader:
+                raise BaseError(
+                    f"{leader.get_body_display()}已有组长（{leader.name}），请先移除。"
+                )
+        member = locked.governance.create(
+            body=body, role=role, name=name.strip(), unit=unit.strip(), position=position.strip(),
+            phone=phone.strip(),
+        )  # fmt: skip
+        comment = f"{member.get_body_display()}：{member.name}（{member.get_role_display()}，{member.unit}）"
+        _log_record(
+            locked, transition="add_member", label="增加管理机构成员", by=by, comment=comment
+        )
+        return member
+
+
+def governance_member_remove(*, member, by) -> None:
+    with transaction.atomic():
+        locked = _locked_for_edit(member.base, by)
+        comment = f"{member.get_body_display()}：{member.name}（{member.get_role_display()}）"
+        member.delete()
+        _log_record(
+            locked, transition="remove_member", label="移除管理机构成员", by=by, comment=comment
+        )
+
+
+def _record_add(base: Base, related: str, *, by, file, label: str, comment: str, **fields):
+    """An evidence-backed record (meeting, spending, course, project); the file is
+    checked by content before anything is written."""
+    _require_editor(base, by)
+    if file:
+        check_upload(file)
+    with transaction.atomic():
+        locked = _locked_for_edit(base, by)
+        row = getattr(locked, related).create(
+            file=file or "", file_name=safe_display_name(file.name) if file else "", **fields
+        )
+        _log_record(locked, transition=f"add_{related}", label=label, by=by, comment=comment)
+        return row
+
+
+def meeting_add(
+    *, base: Base, by, held_on: date, kind: str, title: str, participants: str, minutes: str,
+    file=None,
+):  # fmt: skip
+    """Art 17: regular exchange meetings and seminars, with their minutes."""
+    return _record_add(
+        base, "meetings", by=by, file=file, label="登记交流研讨会",
+        comment=f"{held_on:%Y年%m月%d日} {title.strip()}", held_on=held_on, kind=kind,
+        title=title.strip(), participants=participants.strip(), minutes=minutes.strip(),
+        recorded_by=by,
+    )  # fmt: skip
+
+
+def spending_add(
+    *, base: Base, by, amount: Decimal, entry_date: date, description: str, file
+):  # fmt: skip
+    """Art 27: what the base spent of its funding, with the voucher."""
+    if not file:
+        raise BaseError("请上传支出凭证。")
+    if amount <= 0:
+        raise BaseError("支出金额必须大于 0。")
+    return _record_add(
+        base, "funding", by=by, file=file, label="登记经费支出",
+        comment=f"{entry_date:%Y年%m月%d日} {description.strip()}：{amount} 元",
+        kind=FundingKind.SPENDING, amount=amount, entry_date=entry_date,
+        description=description.strip(), recorded_by=by,
+    )  # fmt: skip
+
+
+def allocation_add(
+    *, base: Base, by, year_no: int, amount: Decimal, entry_date: date, description: str = ""
+) -> FundingEntry:
+    """Art 27: the office records a missing yearly allocation for one of the first three years."""
+    _office(by)
+    if year_no not in range(1, FUNDED_YEARS + 1):
+        raise BaseError(f"学校拨款只登记前 {FUNDED_YEARS} 个建设年度（第二十七条）。")
+    if amount <= 0:
+        raise BaseError("拨款金额必须大于 0。")
+    with transaction.atomic():
+        locked = _locked_for_edit(base, by)
+        if locked.funding.filter(kind=FundingKind.ALLOCATION, year_no=year_no).exists():
+            raise BaseError(f"第 {year_no} 年的拨款已登记。")
+        entry = locked.funding.create(
+            kind=FundingKind.ALLOCATION, year_no=year_no, amount=amount, entry_date=entry_date,
+            description=description.strip() or f"第 {year_no} 年基地建设经费（第二十七条）",
+            recorded_by=by,
+        )  # fmt: skip
+        comment = f"第 {year_no} 年：{amount} 元"
+        _log_record(
+            locked, transition="add_allocation", label="登记学校拨款", by=by, comment=comment
+        )
+        return entry
+
+
+def course_add(
+    *, base: Base, by, title: str, starts_on: date, ends_on: date | None, people: str,
+    hours: int | None = None, file=None,
+):  # fmt: skip
+    """Art 28: a practice course co-built with the partner."""
+    if ends_on and ends_on < starts_on:
+        raise BaseError("结束日期不能早于开始日期。")
+    return _record_add(
+        base, "courses", by=by, file=file, label="登记共建实践课程", comment=title.strip(),
+        title=title.strip(), starts_on=starts_on, ends_on=ends_on, people=people.strip(),
+        hours=hours,
+    )  # fmt: skip
+
+
+def project_add(
+    *, base: Base, by, title: str, level: str, starts_on: date, ends_on: date | None,
+    people: str, funding: Decimal | None = None, file=None,
+):  # fmt: skip
+    """Art 28: a joint research project (city level or higher, or contract, encouraged)."""
+    if ends_on and ends_on < starts_on:
+        raise BaseError("结束日期不能早于开始日期。")
+    return _record_add(
+        base, "projects", by=by, file=file, label="登记联合科研项目", comment=title.strip(),
+        title=title.strip(), level=level, starts_on=starts_on, ends_on=ends_on,
+        people=people.strip(), funding=funding,
+    )  # fmt: skip
+
+
+# --- import of existing bases (agreements.excel reads and checks the rows) ----------------
+
+IMPORT_DOCUMENT = "历史数据导入"
+
+
+def base_import_rows(*, rows, by, source: str) -> dict[str, int]:
+    """Existing bases from the office's spreadsheets, all or nothing.
+
+    ``rows`` come from ``agreements.excel.read_rows`` (already checked). Each base is
+    created as it would be by Art 7 and then moved only by its transitions: the plaque
+    makes it active (Art 7(5)) with its Art 27 allocations; an agreement already over
+    then expires it. Returns counts for the success message.
+    """
+    _office(by)
+    counts = dict.fromkeys(("bases", "partners_new", "partners_old", "active", "expired"), 0)
+    with transaction.atomic():
+        taken = set(
+            Base.objects.filter(name__in={r.name for r in rows}).values_list("name", "college_id")
+        )
+        if any((r.name, r.college.pk) in taken for r in rows):
+            raise BaseError("文件中的部分基地刚刚已被登记，请重新上传以查看详情。")
+        partners = {}
+        for row in rows:
+            if row.credit_code not in partners:
+                partners[row.credit_code], new = _import_partner(row)
+                counts["partners_new" if new else "partners_old"] += 1
+            base = _import_base(row, partners[row.credit_code], by=by, source=source)
+            counts["bases"] += 1
+            if base.state in (BaseState.ACTIVE, BaseState.EXPIRED):
+                counts[base.state] += 1
+    return counts
+
+
+def _import_partner(row):
+    from agreements.models import Partner
+
+    defaults = {"name": row.partner_name} | ({"address": row.address} if row.address else {})
+    return Partner.objects.update_or_create(credit_code=row.credit_code, defaults=defaults)
+
+
+def _import_base(row, partner, *, by, source: str) -> Base:
+    base = Base.objects.create(
+        name=row.name, partner=partner, college=row.college, level=row.level,
+        inspector_name=row.inspector_name, inspector_phone=row.inspector_phone,
+    )  # fmt: skip
+    record_transition(
+        base, transition="import", transition_label="导入已有基地", source="", target=base.state,
+        state_labels=BaseState, by=by, role=RoleCode.GRADUATE_OFFICE,
+        comment=f"{IMPORT_DOCUMENT}：“{source}”第 {row.row} 行（级别：{base.get_level_display()}）",
+    )  # fmt: skip
+    # Historical agreements were signed on paper; the scan can be added later.
+    Agreement.objects.create(
+        base=base, signed_on=row.signed_on, starts_on=row.starts_on, ends_on=row.ends_on,
+        recorded_by=by,
+    )  # fmt: skip
+    if row.level != BaseLevel.SCHOOL:  # Art 4, Art 8: the level's history starts here
+        BaseLevelChange.objects.create(
+            base=base, level=row.level, changed_on=row.plaque_date or row.signed_on,
+            document_number=IMPORT_DOCUMENT, note=f"“{source}”第 {row.row} 行", recorded_by=by,
+        )  # fmt: skip
+    if row.plaque_date is None:
+        return base
+    base.plaque_date = row.plaque_date
+    comment = f"挂牌日期 {row.plaque_date:%Y年%m月%d日}（{IMPORT_DOCUMENT}）"
+    _transition(base, "award_plaque", by=by, comment=comment)
+    allocations_create(base=base, starts_on=row.starts_on, by=by)  # Art 27
+    if row.ends_on < timezone.localdate():
+        comment = f"协议已于 {row.ends_on:%Y年%m月%d日} 到期，未续签（{IMPORT_DOCUMENT}）。"
+        _transition(base, "expire", by=by, comment=comment)
+    return base

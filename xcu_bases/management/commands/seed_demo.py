@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from agreements.demo import seed_bases
 from applications.demo import seed_applications
 from xcu_bases import demo, services
 from xcu_bases.models import College, Role, StudentProfile, User
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             )
         )
         seed_applications(stdout=self.stdout)
+        seed_bases(stdout=self.stdout)
 
     def _user(self, username, name, email, phone, college, is_superuser=False):
         user, new = User.objects.get_or_create(
