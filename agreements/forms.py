@@ -1,6 +1,227 @@
+from decimal import Decimal
+
 from django import forms
+
+from agreements.choices import BaseLevel, BaseState
+from agreements.compliance import YEARLY_ALLOCATION
+from agreements.models import Course, ExchangeMeeting, FundingEntry, GovernanceMember, JointProject
+from xcu_bases.models import College, phone_validator
 
 
 class TemplateUploadForm(forms.Form):
     document = forms.FileField(label="模板文件", help_text="DOCX 或 PDF，不超过 20 MB。")
     note = forms.CharField(label="修订说明", max_length=300, required=False)
+
+
+# --- registry and base pages ----------------------------------------------------------------
+
+DATE = {"type": "date"}
+
+
+def _date(label, required=True, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+    )
+
+
+EVIDENCE_HELP = "PDF、JPG、PNG、DOCX、XLSX，不超过 20 MB。"
+EXPIRY_CHOICES = [
+    ("", "不限"),
+    ("3", "3 个月内到期"),
+    ("6", "6 个月内到期"),
+    ("12", "12 个月内到期"),
+]
+
+
+class BaseFilterForm(forms.Form):
+    q = forms.CharField(label="基地名称", required=False, max_length=50)
+    partner = forms.CharField(label="合作单位", required=False, max_length=50)
+    college = forms.ModelChoiceField(
+        label="学院",
+        required=False,
+        queryset=College.objects.all(),
+        empty_label="全部学院",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    level = forms.ChoiceField(
+        label="级别", required=False, choices=[("", "全部级别"), *BaseLevel.choices]
+    )
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *BaseState.choices]
+    )
+    expires_within = forms.TypedChoiceField(
+        label="协议到期",
+        required=False,
+        choices=EXPIRY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        help_text="含已到期未续签的协议。",
+    )
+
+
+class BaseProfileForm(forms.Form):
+    """Art 14 colleges and the Art 12(3) inspector."""
+
+    participating_colleges = forms.ModelMultipleChoiceField(
+        label="其他参与学院",
+        required=False,
+        queryset=College.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="多个学院共用本基地时勾选（第十四条）。",
+    )
+    responsible_college = forms.ModelChoiceField(
+        label="责任学院",
+        required=False,
+        queryset=College.objects.all(),
+        empty_label="（未指定）",
+        help_text="多个学院共用基地时，由责任学院统筹协调（第十四条）；须为所属学院或参与学院。",
+    )
+    inspector_name = forms.CharField(
+        label="督导员",
+        required=False,
+        max_length=50,
+        help_text="学院指定的教师，负责基地研究生安全与实践督导（第十二条第三项）。",
+    )
+    inspector_phone = forms.CharField(
+        label="督导员电话", required=False, max_length=20, validators=[phone_validator]
+    )
+
+    def __init__(self, *args, base, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base = base
+        self.fields["participating_colleges"].queryset = College.objects.exclude(
+            pk=base.college_id
+        )
+
+    def clean(self):
+        data = super().clean()
+        responsible = data.get("responsible_college")
+        allowed = {self.base.college_id, *(c.pk for c in data.get("participating_colleges", []))}
+        if responsible and responsible.pk not in allowed:
+            self.add_error("responsible_college", "责任学院须为基地所属学院或勾选的参与学院。")
+        return data
+
+
+class GovernanceMemberForm(forms.ModelForm):
+    class Meta:
+        model = GovernanceMember
+        fields = ["body", "role", "name", "unit", "position", "phone"]
+        help_texts = {
+            "role": "工作小组组长由学院负责人担任，副组长由合作单位相关部门负责人担任（第十条）。",
+        }
+
+
+class EvidenceForm(forms.ModelForm):
+    """A record with an optional evidence file, checked by content in the service."""
+
+    upload = forms.FileField(label="证明材料", required=False, help_text=EVIDENCE_HELP)
+
+
+class ExchangeMeetingForm(EvidenceForm):
+    class Meta:
+        model = ExchangeMeeting
+        fields = ["held_on", "kind", "title", "participants", "minutes"]
+        widgets = {
+            "held_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class SpendingForm(EvidenceForm):
+    upload = forms.FileField(
+        label="支出凭证", help_text="报销单、发票或支出明细。" + EVIDENCE_HELP
+    )
+
+    class Meta:
+        model = FundingEntry
+        fields = ["entry_date", "amount", "description"]
+        labels = {"entry_date": "支出日期", "description": "用途"}
+        widgets = {"entry_date": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError("支出金额必须大于 0。")
+        return amount
+
+
+class AllocationForm(forms.Form):
+    year_no = forms.TypedChoiceField(label="建设年度", coerce=int, choices=[])
+    amount = forms.DecimalField(
+        label="金额（元）", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    entry_date = _date("拨款日期")
+    description = forms.CharField(label="摘要", required=False, max_length=300)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year_no"].choices = [(n, f"第 {n} 年") for n in years]
+        self.fields["amount"].initial = YEARLY_ALLOCATION
+
+
+class _TermMixin:
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "结束日期不能早于开始日期。")
+        return data
+
+
+class CourseForm(_TermMixin, EvidenceForm):
+    class Meta:
+        model = Course
+        fields = ["title", "starts_on", "ends_on", "people", "hours"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+        }
+
+
+class ProjectForm(_TermMixin, EvidenceForm):
+    class Meta:
+        model = JointProject
+        fields = ["title", "level", "starts_on", "ends_on", "people", "funding"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+        }
+        help_texts = {"level": "鼓励开展市厅级及以上项目或横向项目（第二十八条）。"}
+
+
+class LevelChangeForm(forms.Form):
+    level = forms.ChoiceField(label="新级别", choices=BaseLevel.choices)
+    changed_on = _date("认定日期")
+    document_number = forms.CharField(
+        label="认定文件号", max_length=100, help_text="例如：川教函〔2026〕123号"
+    )
+    note = forms.CharField(label="说明", required=False, max_length=300)
+
+
+class RenewForm(forms.Form):
+    signed_on = _date("签订日期")
+    starts_on = _date("协议开始日期")
+    ends_on = _date(
+        "协议结束日期", required=False, help_text="不填则为开始日期起 5 年（第七条第二项）。"
+    )
+    scan = forms.FileField(label="已签协议书扫描件", help_text="PDF 或 DOCX，不超过 20 MB。")
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_on", "协议结束日期必须晚于开始日期。")
+        return data
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="撤销理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="例如：期末考核结果为不合格（第二十九条），或合作终止。",
+    )

@@ -134,9 +134,13 @@ class AgreementDraft(models.Model):
 
 class BaseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        # Every logged-in user may browse bases (students choose from them);
-        # editing rights are checked separately.
-        return self if user.is_authenticated else self.none()
+        """Everyone logged in browses active bases (students choose from them);
+        the office and college staff see every state. Editing is checked separately."""
+        if not user.is_authenticated:
+            return self.none()
+        if access.is_office(user) or access.is_college_staff(user):
+            return self
+        return self.filter(state=BaseState.ACTIVE)
 
     def editable_by(self, user):
         return access.college_scoped(self, user)

@@ -8,6 +8,6 @@ def nav(request):
     match = getattr(request, "resolver_match", None)
     return {
         "nav_items": navigation.items_for(user) if user is not None else [],
-        "nav_current": match.url_name if match else None,
+        "nav_current": match.view_name if match else None,
         "site_name": settings.SITE_NAME,
     }

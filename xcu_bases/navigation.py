@@ -29,6 +29,8 @@ def items_for(user) -> list[NavItem]:
         or user.has_role(RoleCode.EXPERT, RoleCode.LEGAL_OFFICE)
     ):
         items.append(NavItem("基地申报", "applications:list", "file-earmark-text"))
+    # Every logged-in user browses the bases (students choose from them).
+    items.append(NavItem("基地名录", "agreements:base_list", "building"))
     if (
         access.is_office(user)
         or access.is_college_staff(user)

@@ -1,0 +1,206 @@
+"""Reads for the registry and the base pages: lists, the compliance panel, the ledger."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
+
+from agreements import compliance, services
+from agreements.choices import BaseState, FundingKind, GovernanceBody, GovernanceRole
+from agreements.models import Base
+from xcu_bases import access
+from xcu_bases.dates import add_months
+from xcu_bases.selectors import timeline
+
+
+def may_see_all(user) -> bool:
+    """The office and college staff browse every base, whatever its state."""
+    return access.is_office(user) or access.is_college_staff(user)
+
+
+def may_see_internal(user) -> bool:
+    """Agreement scans, the funding ledger, phone numbers and evidence files."""
+    return may_see_all(user)
+
+
+def bases_visible_to(user) -> QuerySet:
+    """Everyone logged in browses active bases (students choose from them);
+    the office and college staff see every state."""
+    return Base.objects.visible_to(user)
+
+
+def base_list(
+    *, user, today: date, q="", college=None, level="", state="", partner="", expires_within=None
+) -> QuerySet:
+    qs = compliance.with_facts(bases_visible_to(user)).select_related("college", "partner")
+    if q:
+        qs = qs.filter(name__icontains=q)
+    if partner:
+        qs = qs.filter(partner__name__icontains=partner)
+    if college:
+        # Art 14: a college also finds the bases it shares as a participating college.
+        shared = Base.participating_colleges.through.objects.filter(college=college)
+        qs = qs.filter(Q(college=college) | Q(pk__in=shared.values("base_id")))
+    if level:
+        qs = qs.filter(level=level)
+    if state:
+        qs = qs.filter(state=state)
+    if expires_within:
+        # Ends within N months, or has already ended without a newer agreement.
+        qs = qs.filter(agreement_ends__lte=add_months(today, expires_within))
+    return qs.order_by("college__code", "name", "pk")
+
+
+@dataclass(frozen=True)
+class Badge:
+    status: str
+    label: str
+
+
+def with_compliance(bases, *, today: date) -> list[Base]:
+    """The worst line of each base's panel, from the registry's annotations (no queries)."""
+    bases = list(bases)
+    for base in bases:
+        status = compliance.worst(
+            compliance.lines(compliance.facts_from_annotations(base), today=today)
+        )
+        base.compliance = Badge(status, compliance.LABELS[status])
+    return bases
+
+
+# --- the base page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str
+    style: str = "outline-primary"
+    icon: str = "pencil"
+
+
+@dataclass(frozen=True)
+class Ledger:
+    entries: list  # by date, allocations and spending together
+    allocations: list
+    spending: list
+    allocated: Decimal
+    spent: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.allocated - self.spent
+
+    @property
+    def overspent(self) -> bool:
+        return self.balance < 0
+
+
+def funding_ledger(base: Base) -> Ledger:
+    """Art 27: what the university allocated and what was spent."""
+    entries = list(base.funding.select_related("recorded_by"))
+    totals = base.funding.values("kind").annotate(total=Sum("amount"))
+    total = {row["kind"]: row["total"] for row in totals}
+    return Ledger(
+        entries=entries,
+        allocations=[e for e in entries if e.kind == FundingKind.ALLOCATION],
+        spending=[e for e in entries if e.kind == FundingKind.SPENDING],
+        allocated=total.get(FundingKind.ALLOCATION) or Decimal(0),
+        spent=total.get(FundingKind.SPENDING) or Decimal(0),
+    )
+
+
+def agreements_of(base: Base, *, today: date) -> list:
+    """All agreements, newest first, each with whether it is in force today."""
+    rows = list(base.agreements.select_related("recorded_by").order_by("-starts_on", "-pk"))
+    for row in rows:
+        if row.in_force_on(today):
+            row.term_state, row.term_label = "current", "现行"
+        elif row.ends_on < today:
+            row.term_state, row.term_label = "ended", "已到期"
+        else:
+            row.term_state, row.term_label = "future", "未生效"
+    return rows
+
+
+def missing_allocation_years(base: Base) -> list[int]:
+    """Art 27: years 1–3 without an allocation (the office may add them)."""
+    have = set(base.funding.filter(kind=FundingKind.ALLOCATION).values_list("year_no", flat=True))
+    return [n for n in range(1, compliance.FUNDED_YEARS + 1) if n not in have]
+
+
+ROLE_ORDER = {GovernanceRole.LEADER: 0, GovernanceRole.DEPUTY: 1, GovernanceRole.MEMBER: 2}
+
+
+def governance(base: Base) -> list[tuple[str, list]]:
+    """(body label, members) for the management committee (Art 9) and working group (Art 10),
+    leader first, then deputies, then members."""
+    members = sorted(base.governance.all(), key=lambda m: (ROLE_ORDER.get(m.role, 9), m.pk))
+    return [
+        (label, [m for m in members if m.body == value]) for value, label in GovernanceBody.choices
+    ]
+
+
+def application_visible(base: Base, user) -> bool:
+    from applications.models import BaseApplication
+
+    if not base.application_id:
+        return False
+    return BaseApplication.objects.visible_to(user).filter(pk=base.application_id).exists()
+
+
+def actions_for(base: Base, user) -> list[Action]:
+    """Buttons on the base page; templates only loop over them."""
+    if base.state == BaseState.REVOKED or not services.can_edit(base, user):
+        return []
+    actions = [Action("编辑基本信息", _url("base_edit", base), "outline-primary", "pencil-square")]
+    if access.is_office(user):
+        actions += [
+            Action("级别变更", _url("level_change", base), "outline-primary", "award"),
+            Action("登记续签协议", _url("renew", base), "outline-primary", "file-earmark-plus"),
+            Action("撤销基地", _url("revoke", base), "outline-danger", "x-octagon"),
+        ]
+    return actions
+
+
+def certificate_printable(base: Base) -> bool:
+    """Art 7(5): an established base has a plaque certificate."""
+    from agreements.certificate import printable
+
+    return printable(base)
+
+
+def _url(name, base) -> str:
+    return reverse(f"agreements:{name}", args=[base.pk])
+
+
+def detail_context(base: Base, user, *, today: date) -> dict:
+    internal = may_see_internal(user)
+    editable = base.state != BaseState.REVOKED and services.can_edit(base, user)
+    lines = compliance.lines(compliance.facts_for(base), today=today)
+    worst = compliance.worst(lines)
+    return {
+        "base": base,
+        "lines": lines,
+        "worst": Badge(worst, compliance.LABELS[worst]),
+        "agreements": agreements_of(base, today=today),
+        "level_history": base.level_changes.all(),
+        "participating": base.participating_colleges.all(),
+        "governance": governance(base),
+        "meetings": base.meetings.all(),
+        "ledger": funding_ledger(base) if internal else None,
+        "courses": base.courses.all(),
+        "projects": base.projects.all(),
+        "internal": internal,
+        "can_edit": editable,
+        "is_office": access.is_office(user),
+        "missing_allocations": (
+            missing_allocation_years(base) if editable and access.is_office(user) else []
+        ),
+        "actions": actions_for(base, user),
+        "show_application": application_visible(base, user),
+        "printable": certificate_printable(base),
+        "timeline": timeline(base) if internal else [],
+    }
