@@ -101,14 +101,20 @@ def base_expire_due() -> list[Base]:
     Always "as of today": the state machine's conditions read the same clock.
     """
     today = timezone.localdate()
-    in_force = Agreement.objects.filter(base=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today)
+    in_force = Agreement.objects.filter(
+        base=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today
+    )
     changed = []
     for base in Base.objects.filter(state=BaseState.ACTIVE).exclude(Exists(in_force)):
         with transaction.atomic():
             locked = Base.objects.select_for_update().get(pk=base.pk)
             if locked.state == BaseState.ACTIVE and locked.agreement_in_force() is None:
                 ended = locked.latest_agreement()
-                comment = f"协议于 {ended.ends_on:%Y年%m月%d日} 到期，未续签。" if ended else "没有协议书。"
+                comment = (
+                    f"协议于 {ended.ends_on:%Y年%m月%d日} 到期，未续签。"
+                    if ended
+                    else "没有协议书。"
+                )
                 changed.append(_transition(locked, "expire", by=None, comment=comment))
     for base in Base.objects.filter(Exists(in_force), state=BaseState.EXPIRED):
         with transaction.atomic():
