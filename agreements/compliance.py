@@ -46,12 +46,13 @@ class Facts:
     projects: int = 0
     funded_years: set[int] = field(default_factory=set)
     checked_years: set[int] = field(default_factory=set)  # yearly checks, by agreement year
+    established: bool = True  # plaque awarded (Art 7(5)); funding starts then
 
 
 def facts_for(base) -> Facts:
     agreement = base.agreements.order_by("-ends_on").first()
     if agreement is None:
-        return Facts()
+        return Facts(established=base.plaque_date is not None)
     term = Q(starts_on__lte=agreement.ends_on) & (
         Q(ends_on__isnull=True) | Q(ends_on__gte=agreement.starts_on)
     )
@@ -60,6 +61,7 @@ def facts_for(base) -> Facts:
         ends_on=agreement.ends_on,
         courses=base.courses.filter(term).count(),
         projects=base.projects.filter(term).count(),
+        established=base.plaque_date is not None,
         funded_years=set(
             base.funding.filter(kind=FundingKind.ALLOCATION, year_no__isnull=False).values_list(
                 "year_no", flat=True
@@ -102,6 +104,7 @@ def facts_from_annotations(base) -> Facts:
         courses=base.n_courses,
         projects=base.n_projects,
         funded_years={n for n in range(1, FUNDED_YEARS + 1) if getattr(base, f"funded_{n}")},
+        established=base.plaque_date is not None,
     )
 
 
@@ -191,6 +194,8 @@ def yearly_checks(facts: Facts, today: date) -> Line:
 def funding(facts: Facts, today: date) -> Line:
     """Art 27: 10,000 yuan a year for each of the first three years, recorded."""
     title, article = "建设经费（前三年每年 1 万元）", "第二十七条"
+    if not facts.established:
+        return Line("funding", title, article, GREEN, "基地尚未挂牌，挂牌后登记前三年拨款。")
     if facts.starts_on is None:
         return Line("funding", title, article, AMBER, "没有协议期限，无法核对经费。")
     started = [n for n in range(1, FUNDED_YEARS + 1) if add_years(facts.starts_on, n - 1) <= today]

@@ -41,7 +41,9 @@ def make_base(college, office, *, starts_on=None, ends_on=None, name="测试基�
     ``courses`` and ``projects`` are lists of (starts_on, ends_on); ``funded`` lists year numbers.
     """
     partner = Partner.objects.create(name=f"{name}合作单位", credit_code=credit_code())
-    base = Base.objects.create(name=name, partner=partner, college=college)
+    base = Base.objects.create(
+        name=name, partner=partner, college=college, plaque_date=rows.pop("plaque_date", None)
+    )
     if starts_on:
         add_agreement(base, office, starts_on, ends_on)
     for n, (course_start, course_end) in enumerate(rows.get("courses", []), 1):
@@ -96,6 +98,7 @@ def office(db):
 @pytest.fixture
 def base_with(college_a, office):
     def build(**kwargs):
+        kwargs.setdefault("plaque_date", kwargs.get("starts_on"))  # an established base
         return make_base(college_a, office, **kwargs)
 
     return build
@@ -290,7 +293,7 @@ def test_art27_funding_green_when_years_one_to_three_recorded(base_with, office)
 
 def test_art27_funding_amber_without_an_agreement(base_with):
     assert rule(Facts())["funding"].status == AMBER
-    assert panel(base_with())["funding"].status == AMBER
+    assert panel(base_with(plaque_date=START))["funding"].status == AMBER
 
 
 def test_art27_registry_agrees_with_the_panel_on_a_missing_middle_year(base_with):
@@ -320,3 +323,21 @@ def test_worst_of_a_fully_green_base(base_with):
     )  # fmt: skip
     assert compliance.worst(list(panel(base).values())) == GREEN
     assert compliance.worst(compliance.lines(Facts(), today=TODAY)) == RED
+
+
+def test_art27_funding_is_not_due_before_the_plaque():
+    facts = Facts(
+        starts_on=TODAY - timedelta(days=400),
+        ends_on=TODAY + timedelta(days=1000),
+        established=False,
+    )
+    line = compliance.funding(facts, TODAY)
+    assert (line.status, line.detail) == (GREEN, "基地尚未挂牌，挂牌后登记前三年拨款。")
+
+
+def test_art27_registry_and_panel_agree_before_the_plaque(college_a, office):
+    base = make_base(college_a, office, starts_on=TODAY - timedelta(days=30),
+                     ends_on=TODAY + timedelta(days=1500), plaque_date=None)  # fmt: skip
+    assert compliance.facts_for(base).established is False
+    annotated = compliance.with_facts(Base.objects.filter(pk=base.pk)).get()
+    assert compliance.facts_from_annotations(annotated).established is False
