@@ -1,1 +1,278 @@
-"""Models of practice: annex 2 practice requests, annex 3 assessments, base supervisors and the contact log."""
+"""Students at bases: base supervisors (Art 18) and the practice request (Annex 2, Art 19–22)."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from practice import rules
+from practice.choices import REQUEST_REVIEW_STATES, BaseType, RequestState, SupervisorState
+from xcu_bases import access
+from xcu_bases.choices import Gender, RoleCode
+from xcu_bases.models import phone_validator
+from xcu_bases.uploads import GeneratedName
+
+
+class BaseSupervisorQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if access.is_office(user):
+            return self
+        if access.is_college_staff(user):
+            return self.filter(base__college_id=user.college_id)
+        return self.filter(state=SupervisorState.CERTIFIED)
+
+    def selectable(self, on: date | None = None):
+        """Only certified supervisors whose certificate is valid may be chosen (Art 18(2))."""
+        on = on or timezone.localdate()
+        return self.filter(state=SupervisorState.CERTIFIED).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+        )
+
+
+class BaseSupervisor(ConcurrentTransitionMixin, models.Model):
+    """基地导师: nominated by the partner through the college, certified by the graduate office."""
+
+    base = models.ForeignKey(
+        "agreements.Base",
+        on_delete=models.PROTECT,
+        related_name="supervisors",
+        verbose_name="基地",
+    )
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=10, choices=Gender.choices)
+    title = models.CharField("职称", max_length=100, help_text="例如：高级农艺师")
+    position = models.CharField("职务", max_length=100, blank=True)
+    phone = models.CharField("联系电话", max_length=20, validators=[phone_validator])
+    email = models.EmailField("电子邮箱")
+    cv = models.FileField("个人简历", upload_to=GeneratedName("practice/supervisors"))
+    cv_name = models.CharField("简历文件名", max_length=200)
+    evidence = models.FileField(
+        "资格证明", upload_to=GeneratedName("practice/supervisors"), blank=True
+    )
+    evidence_name = models.CharField("证明文件名", max_length=200, blank=True)
+    state = FSMField(
+        "状态", choices=SupervisorState.choices, default=SupervisorState.NOMINATED, protected=True
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    nominated_at = models.DateTimeField("提名时间", auto_now_add=True)
+    certificate_number = models.CharField("认定证书编号", max_length=50, blank=True)
+    certified_on = models.DateField("认定日期", null=True, blank=True)
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="base_supervisor_record", verbose_name="系统账号",
+    )  # fmt: skip
+
+    objects = BaseSupervisorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "基地导师"
+        verbose_name_plural = "基地导师"
+        ordering = ["base", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate_number"],
+                condition=~Q(certificate_number=""),
+                name="unique_supervisor_certificate",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.title}）"
+
+    @transition(field=state, source=SupervisorState.NOMINATED, target=SupervisorState.CERTIFIED,
+                permission=lambda s, user: access.is_office(user))  # fmt: skip
+    def certify(self):
+        pass
+
+    @transition(field=state, source=[SupervisorState.NOMINATED, SupervisorState.CERTIFIED],
+                target=SupervisorState.REVOKED, permission=lambda s, user: access.is_office(user))  # fmt: skip
+    def revoke(self):
+        pass
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.state == SupervisorState.CERTIFIED and (
+            self.valid_until is None or self.valid_until >= day
+        )
+
+
+class PracticeRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Student: own; campus supervisor: own students'; base supervisor: own students at own
+        base; college staff: own college; office: all; everyone else: none."""
+        if not user.is_authenticated:
+            return self.none()
+        if access.is_office(user):
+            return self
+        condition = Q(pk__in=[])
+        if access.is_college_staff(user):
+            condition |= Q(student__college_id=user.college_id)
+        if user.has_role(RoleCode.CAMPUS_SUPERVISOR):
+            condition |= Q(student__student_profile__campus_supervisor=user)
+        if user.has_role(RoleCode.BASE_SUPERVISOR):
+            condition |= Q(base_supervisor__user=user)
+        if user.has_role(RoleCode.STUDENT):
+            condition |= Q(student=user)
+        return self.filter(condition)
+
+
+class PracticeRequest(ConcurrentTransitionMixin, models.Model):
+    """专业实践申请表 (Annex 2)."""
+
+    state = FSMField(
+        "状态", choices=RequestState.choices, default=RequestState.DRAFT, protected=True
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="practice_requests",
+        verbose_name="研究生",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最后保存", auto_now=True)
+    round = models.PositiveSmallIntegerField("提交轮次", default=0)
+    submitted_at = models.DateTimeField("申请日期", null=True, blank=True)
+
+    # The base (Annex 2 基地信息)
+    base_type = models.CharField(
+        "基地类型", max_length=20, choices=BaseType.choices, default=BaseType.OFF_CAMPUS
+    )
+    base = models.ForeignKey(
+        "agreements.Base",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practice_requests",
+        verbose_name="实践基地",
+    )
+    base_address = models.CharField("基地地址", max_length=200, blank=True)
+    base_postcode = models.CharField("邮政编码", max_length=6, blank=True)
+    base_contact = models.CharField("基地负责人", max_length=50, blank=True)
+    base_contact_phone = models.CharField(
+        "基地负责人联系方式", max_length=20, blank=True, validators=[phone_validator]
+    )
+    base_supervisor = models.ForeignKey(
+        BaseSupervisor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name="基地导师",
+    )
+
+    # Practice (Art 19)
+    starts_on = models.DateField("实践开始日期", null=True, blank=True)
+    ends_on = models.DateField("实践结束日期", null=True, blank=True)
+    purpose = models.TextField("实践目的和要求", blank=True)
+
+    # Art 22: the pledge
+    pledge_accepted = models.BooleanField("本人已阅读并承诺遵守上述事项", default=False)
+    pledge_signature = models.CharField("承诺人签名（请输入本人姓名）", max_length=50, blank=True)
+    pledge_date = models.DateField("承诺日期", null=True, blank=True)
+
+    # Art 12(4), 22: personal accident insurance covering the whole period
+    insurer = models.CharField("保险公司", max_length=100, blank=True)
+    policy_number = models.CharField("保单号", max_length=50, blank=True)
+    insured_from = models.DateField("保险起始日期", null=True, blank=True)
+    insured_to = models.DateField("保险终止日期", null=True, blank=True)
+    insurance_scan = models.FileField(
+        "保单扫描件", upload_to=GeneratedName("practice/insurance"), blank=True
+    )
+    insurance_scan_name = models.CharField("保单文件名", max_length=200, blank=True)
+
+    objects = PracticeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "专业实践申请"
+        verbose_name_plural = "专业实践申请"
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(starts_on__lte=F("ends_on")),
+                name="practice_starts_before_it_ends",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.student} 的专业实践申请"
+
+    @transition(field=state, source=RequestState.DRAFT, target=RequestState.SUPERVISOR_REVIEW,
+                permission=rules.is_the_student, conditions=[rules.gates_met])  # fmt: skip
+    def submit(self):
+        pass
+
+    @transition(field=state, source=RequestState.SUPERVISOR_REVIEW, target=RequestState.COLLEGE_REVIEW,
+                permission=rules.is_campus_supervisor)  # fmt: skip
+    def supervisor_approve(self):
+        pass
+
+    @transition(field=state, source=RequestState.COLLEGE_REVIEW, target=RequestState.OFFICE_REVIEW,
+                permission=rules.is_college_staff)  # fmt: skip
+    def college_approve(self):
+        pass
+
+    @transition(field=state, source=RequestState.OFFICE_REVIEW, target=RequestState.APPROVED,
+                permission=rules.is_office, conditions=[rules.gates_met])  # fmt: skip
+    def office_approve(self):
+        pass
+
+    @transition(field=state, source=REQUEST_REVIEW_STATES, target=RequestState.DRAFT,
+                permission=rules.is_current_reviewer)  # fmt: skip
+    def return_to_draft(self):
+        pass
+
+    @transition(field=state, source=REQUEST_REVIEW_STATES, target=RequestState.REJECTED,
+                permission=rules.is_current_reviewer)  # fmt: skip
+    def reject(self):
+        pass
+
+
+class PlanTask(models.Model):
+    """Art 19: the practice and research plan — tasks with their schedule."""
+
+    request = models.ForeignKey(PracticeRequest, on_delete=models.CASCADE, related_name="tasks")
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    task = models.CharField("实践任务", max_length=300, blank=True)
+    starts_on = models.DateField("开始日期", null=True, blank=True)
+    ends_on = models.DateField("结束日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "实践计划任务"
+        verbose_name_plural = "实践计划任务"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.task
+
+
+class PracticeSnapshot(models.Model):
+    """What was submitted, frozen: reviewers approve exactly this."""
+
+    request = models.ForeignKey(
+        PracticeRequest, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    round = models.PositiveSmallIntegerField("提交轮次")
+    data = models.JSONField("申请内容")
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "专业实践申请提交版本"
+        verbose_name_plural = "专业实践申请提交版本"
+        ordering = ["round"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "round"], name="one_practice_snapshot_per_round"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.request} 第 {self.round} 次提交"

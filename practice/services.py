@@ -1,0 +1,267 @@
+"""Every change to base supervisors and practice requests goes through here."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, can_proceed
+
+from agreements.choices import BaseState
+from practice import gates, rules, snapshot
+from practice.choices import RequestState as S
+from practice.choices import SupervisorState
+from practice.models import BaseSupervisor, PracticeRequest, PracticeSnapshot
+from xcu_bases import access
+from xcu_bases.choices import RoleCode
+from xcu_bases.models import Role, User
+from xcu_bases.services import record_transition
+from xcu_bases.uploads import DOCUMENT_KINDS, EVIDENCE_KINDS, check_upload, safe_display_name
+
+TRANSITION_LABELS = {
+    "submit": "提交申请",
+    "supervisor_approve": "校内导师同意",
+    "college_approve": "学院同意",
+    "office_approve": "学科与研究生处批准",
+    "return_to_draft": "退回修改",
+    "reject": "不予批准",
+    "certify": "认定基地导师资格",
+    "revoke": "撤销基地导师资格",
+}
+
+
+class PracticeError(Exception):
+    """A refusal the user can understand; the message is Chinese."""
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class AlreadyHandled(PracticeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Seen:
+    state: str
+    round: int
+
+
+def seen(req: PracticeRequest) -> Seen:
+    return Seen(state=req.state, round=req.round)
+
+
+def _require(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise PracticeError(f"请填写{what}。")
+    return text
+
+
+# --- base supervisors (Art 18(2)) ----------------------------------------------------------
+
+
+def supervisor_nominate(*, base, data: dict, cv, evidence=None, by) -> BaseSupervisor:
+    """The college nominates, for its base, a supervisor proposed by the partner."""
+    if not (
+        access.is_office(by) or (access.is_college_staff(by) and by.college_id == base.college_id)
+    ):
+        raise PermissionDenied("只有基地所属学院和学科与研究生处可以提名基地导师。")
+    if base.state != BaseState.ACTIVE:
+        raise PracticeError("只能为运行中的基地提名基地导师。")
+    check_upload(cv, DOCUMENT_KINDS)
+    if evidence:
+        check_upload(evidence, EVIDENCE_KINDS)
+    with transaction.atomic():
+        supervisor = BaseSupervisor.objects.create(
+            base=base, nominated_by=by, cv=cv, cv_name=safe_display_name(cv.name),
+            evidence=evidence or "", evidence_name=safe_display_name(evidence.name) if evidence else "",
+            **data,
+        )  # fmt: skip
+        record_transition(
+            supervisor, transition="nominate", transition_label="提名基地导师", source="",
+            target=supervisor.state, state_labels=SupervisorState, by=by,
+            role=RoleCode.GRADUATE_OFFICE if access.is_office(by) else RoleCode.COLLEGE_SECRETARY,
+        )  # fmt: skip
+        return supervisor
+
+
+def supervisor_certify(*, supervisor, by, certificate_number: str, certified_on: date,
+                       valid_until: date | None, account: User | None = None,
+                       ) -> tuple[BaseSupervisor, str | None]:  # fmt: skip
+    """The office certifies; the supervisor gets an account with the base_supervisor role.
+
+    Returns the supervisor and, for a new account, its initial password (shown once).
+    """
+    number = _require(certificate_number, "认定证书编号")
+    if valid_until and valid_until <= certified_on:
+        raise PracticeError("有效期必须晚于认定日期。")
+    with transaction.atomic():
+        locked = BaseSupervisor.objects.select_for_update().get(pk=supervisor.pk)
+        if BaseSupervisor.objects.filter(certificate_number=number).exclude(pk=locked.pk).exists():
+            raise PracticeError(f"认定证书编号“{number}”已被使用。")
+        _check(locked, "certify", by)
+        locked.certificate_number = number
+        locked.certified_on = certified_on
+        locked.valid_until = valid_until
+        password = None
+        if account is not None:  # the person already has an account
+            locked.user = account
+            account.roles.add(Role.objects.get(code=RoleCode.BASE_SUPERVISOR))
+        elif locked.user_id is None:
+            locked.user, password = _account_for(locked)
+        locked.certify()
+        _save(locked)
+        record_transition(
+            locked, transition="certify", transition_label=TRANSITION_LABELS["certify"],
+            source=SupervisorState.NOMINATED, target=locked.state, state_labels=SupervisorState, by=by,
+            role=RoleCode.GRADUATE_OFFICE, comment=f"证书编号 {number}",
+        )  # fmt: skip
+        return locked, password
+
+
+def _account_for(supervisor) -> tuple[User, str]:
+    base_name = f"bs{supervisor.pk:04d}"
+    username, n = base_name, 1
+    while User.objects.filter(username=username).exists():
+        n += 1
+        username = f"{base_name}-{n}"
+    password = secrets.token_urlsafe(9)
+    user = User.objects.create_user(
+        username=username, password=password, name=supervisor.name, email=supervisor.email,
+        phone=supervisor.phone,
+    )  # fmt: skip
+    user.roles.add(Role.objects.get(code=RoleCode.BASE_SUPERVISOR))
+    return user, password
+
+
+def supervisor_revoke(*, supervisor, by, reason: str) -> BaseSupervisor:
+    reason = _require(reason, "撤销理由")
+    with transaction.atomic():
+        locked = BaseSupervisor.objects.select_for_update().get(pk=supervisor.pk)
+        _check(locked, "revoke", by)
+        source = locked.state
+        locked.revoke()
+        _save(locked)
+        if locked.user_id:
+            User.objects.filter(pk=locked.user_id).update(is_active=False)
+        record_transition(
+            locked, transition="revoke", transition_label=TRANSITION_LABELS["revoke"], source=source,
+            target=locked.state, state_labels=SupervisorState, by=by, role=RoleCode.GRADUATE_OFFICE,
+            comment=reason,
+        )  # fmt: skip
+        return locked
+
+
+def _check(obj, name, by):
+    method = getattr(obj, name)
+    if not can_proceed(method, check_conditions=False):
+        raise PracticeError(
+            f"当前状态为“{obj.get_state_display()}”，不能{TRANSITION_LABELS[name]}。"
+        )
+    if not method._django_fsm.has_transition_perm(obj, obj.state, by):
+        raise PermissionDenied("无权执行此操作。")
+
+
+def _save(obj):
+    try:
+        obj.save()
+    except ConcurrentTransition:
+        raise AlreadyHandled("已被他人处理，请刷新后查看。") from None
+
+
+# --- the practice request (Annex 2) ------------------------------------------------------------
+
+
+def request_create(*, by) -> PracticeRequest:
+    if not by.has_role(RoleCode.STUDENT) or not hasattr(by, "student_profile"):
+        raise PermissionDenied("只有研究生可以填写专业实践申请。")
+    return PracticeRequest.objects.create(student=by, pledge_signature="", pledge_date=None)
+
+
+def check_editable(req, by) -> None:
+    if not rules.is_the_student(req, by):
+        raise PermissionDenied("只能修改本人的申请。")
+    if req.state != S.DRAFT:
+        raise PracticeError("申请已提交，不能修改。")
+
+
+def insurance_scan_set(*, req, file, by) -> None:
+    check_editable(req, by)
+    check_upload(file, EVIDENCE_KINDS)
+    if req.insurance_scan:
+        req.insurance_scan.delete(save=False)
+    req.insurance_scan = file
+    req.insurance_scan_name = safe_display_name(file.name)
+    req.save(update_fields=["insurance_scan", "insurance_scan_name"])
+
+
+def _locked(pk, expected: Seen | None) -> PracticeRequest:
+    req = PracticeRequest.objects.select_for_update().select_related("student").get(pk=pk)
+    if expected and (req.state != expected.state or req.round != expected.round):
+        raise AlreadyHandled(
+            f"该申请已被他人处理，当前状态为“{req.get_state_display()}”。请查看最新内容后再操作。"
+        )
+    return req
+
+
+def _transition(req, name: str, *, by, comment: str = ""):
+    method = getattr(req, name)
+    if not can_proceed(method, check_conditions=False):
+        raise PracticeError(
+            f"申请当前状态为“{req.get_state_display()}”，不能{TRANSITION_LABELS[name]}。"
+        )
+    meta = method._django_fsm
+    if not meta.has_transition_perm(req, req.state, by):
+        raise PermissionDenied("无权执行此操作。")
+    if not meta.conditions_met(req, req.state):
+        raise PracticeError(f"暂不能{TRANSITION_LABELS[name]}。", gates.problems(req))
+    source = req.state
+    role = rules.acting_role(req, by, name)
+    method()
+    _save(req)
+    record_transition(
+        req, transition=name, transition_label=TRANSITION_LABELS[name], source=source,
+        target=req.state, state_labels=S, by=by, role=role, comment=comment,
+    )  # fmt: skip
+    return req
+
+
+def request_submit(*, req, by, expected: Seen) -> PracticeRequest:
+    """Art 19–22: every gate met, then what is submitted is frozen."""
+    with transaction.atomic():
+        locked = _locked(req.pk, expected)
+        if not rules.is_the_student(locked, by):
+            raise PermissionDenied("只能提交本人的申请。")
+        found = gates.problems(locked)
+        if found:
+            raise PracticeError("申请尚不满足条件，不能提交。", found)
+        locked.round += 1
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["round", "submitted_at"])
+        PracticeSnapshot.objects.create(
+            request=locked, round=locked.round, data=snapshot.build(locked)
+        )
+        return _transition(locked, "submit", by=by)
+
+
+def _review(name, what):
+    def service(*, req, by, expected: Seen, comment: str) -> PracticeRequest:
+        text = _require(comment, what)
+        with transaction.atomic():
+            return _transition(_locked(req.pk, expected), name, by=by, comment=text)
+
+    service.__name__ = f"request_{name}"
+    service.__doc__ = f"{TRANSITION_LABELS[name]}: requires {what}."
+    return service
+
+
+request_supervisor_approve = _review("supervisor_approve", "校内导师意见")
+request_college_approve = _review("college_approve", "学院意见")
+request_office_approve = _review("office_approve", "学科与研究生处意见")
+request_return = _review("return_to_draft", "退回修改的意见")
+request_reject = _review("reject", "不予批准的理由")
