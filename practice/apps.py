@@ -7,3 +7,6 @@ class PracticeConfig(AppConfig):
     name = "practice"
     verbose_name = "专业实践"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from practice import inbox  # noqa: F401  (registers inbox providers)

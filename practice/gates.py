@@ -1,6 +1,8 @@
 """The gates before a student may go to a base. Each refusal says why, in Chinese,
 with the article it comes from. Checked on submit and again when the office approves."""
 
+from datetime import timedelta
+
 from agreements.choices import BaseState
 from practice.choices import BaseType, SupervisorState
 from xcu_bases.text import count_chars
@@ -40,6 +42,8 @@ def _period_and_base(req) -> list[str]:
         found.append("请填写实践起止日期。")
     elif req.ends_on < req.starts_on:
         found.append("实践结束日期不能早于开始日期。")
+    if req.base_type == BaseType.OTHER and not req.other_base_name.strip():
+        found.append("基地类型为“其他”时，请填写实践单位名称。")
     if req.base_type == BaseType.OFF_CAMPUS:
         if req.base is None:
             found.append("请选择实践基地。")
@@ -68,9 +72,17 @@ def _period_and_base(req) -> list[str]:
 
 
 def _covered_by_agreement(req) -> bool:
-    return req.base.agreements.filter(
-        starts_on__lte=req.starts_on, ends_on__gte=req.ends_on
-    ).exists()
+    """The whole period lies within the base's agreements; a renewal that starts the
+    day after the previous agreement ends continues the cover."""
+    cursor = req.starts_on
+    agreements = req.base.agreements.filter(ends_on__gte=req.starts_on, starts_on__lte=req.ends_on)
+    for agreement in agreements.order_by("starts_on"):
+        if agreement.starts_on > cursor:
+            return False
+        cursor = max(cursor, agreement.ends_on + timedelta(days=1))
+        if cursor > req.ends_on:
+            return True
+    return False
 
 
 def _supervisor(req) -> list[str]:

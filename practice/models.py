@@ -152,6 +152,12 @@ class PracticeRequest(ConcurrentTransitionMixin, models.Model):
         related_name="practice_requests",
         verbose_name="实践基地",
     )
+    other_base_name = models.CharField(
+        "实践单位名称（其他类型）",
+        max_length=200,
+        blank=True,
+        help_text="基地类型为“其他”时填写。",
+    )
     base_address = models.CharField("基地地址", max_length=200, blank=True)
     base_postcode = models.CharField("邮政编码", max_length=6, blank=True)
     base_contact = models.CharField("基地负责人", max_length=50, blank=True)

@@ -77,6 +77,9 @@ def supervisor_nominate(*, base, data: dict, cv, evidence=None, by) -> BaseSuper
     if evidence:
         check_upload(evidence, EVIDENCE_KINDS)
     with transaction.atomic():
+        unknown = set(data) - NOMINATION_FIELDS
+        if unknown:  # never state, certificate or account through a nomination
+            raise PermissionDenied("提名信息包含不允许的字段：" + "、".join(sorted(unknown)))
         supervisor = BaseSupervisor.objects.create(
             base=base, nominated_by=by, cv=cv, cv_name=safe_display_name(cv.name),
             evidence=evidence or "", evidence_name=safe_display_name(evidence.name) if evidence else "",
@@ -85,9 +88,22 @@ def supervisor_nominate(*, base, data: dict, cv, evidence=None, by) -> BaseSuper
         record_transition(
             supervisor, transition="nominate", transition_label="提名基地导师", source="",
             target=supervisor.state, state_labels=SupervisorState, by=by,
-            role=RoleCode.GRADUATE_OFFICE if access.is_office(by) else RoleCode.COLLEGE_SECRETARY,
+            role=_nominating_role(by),
         )  # fmt: skip
         return supervisor
+
+
+NOMINATION_FIELDS = {"name", "gender", "title", "position", "phone", "email"}
+
+
+def _nominating_role(user) -> str:
+    if access.is_office(user):
+        return RoleCode.GRADUATE_OFFICE
+    return (
+        RoleCode.COLLEGE_SECRETARY
+        if user.has_role(RoleCode.COLLEGE_SECRETARY)
+        else RoleCode.COLLEGE_HEAD
+    )
 
 
 def supervisor_certify(*, supervisor, by, certificate_number: str, certified_on: date,
@@ -110,6 +126,8 @@ def supervisor_certify(*, supervisor, by, certificate_number: str, certified_on:
         locked.valid_until = valid_until
         password = None
         if account is not None:  # the person already has an account
+            if BaseSupervisor.objects.filter(user=account).exclude(pk=locked.pk).exists():
+                raise PracticeError(f"账号“{account.username}”已关联其他基地导师记录。")
             locked.user = account
             account.roles.add(Role.objects.get(code=RoleCode.BASE_SUPERVISOR))
         elif locked.user_id is None:
@@ -191,13 +209,19 @@ def check_editable(req, by) -> None:
 
 
 def insurance_scan_set(*, req, file, by) -> None:
-    check_editable(req, by)
     check_upload(file, EVIDENCE_KINDS)
-    if req.insurance_scan:
-        req.insurance_scan.delete(save=False)
-    req.insurance_scan = file
-    req.insurance_scan_name = safe_display_name(file.name)
-    req.save(update_fields=["insurance_scan", "insurance_scan_name"])
+    with transaction.atomic():
+        locked = PracticeRequest.objects.select_for_update().get(pk=req.pk)
+        check_editable(locked, by)  # on the row as it is now, not as the page saw it
+        old = locked.insurance_scan.name if locked.insurance_scan else ""
+        locked.insurance_scan = file
+        locked.insurance_scan_name = safe_display_name(file.name)
+        locked.save(update_fields=["insurance_scan", "insurance_scan_name"])
+        if old:
+            storage = locked.insurance_scan.storage
+            transaction.on_commit(lambda: storage.delete(old))
+    req.insurance_scan = locked.insurance_scan
+    req.insurance_scan_name = locked.insurance_scan_name
 
 
 def _locked(pk, expected: Seen | None) -> PracticeRequest:

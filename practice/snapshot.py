@@ -1,6 +1,7 @@
 """Annex 2 as a plain dict: frozen on submit, read by the pages, the diff and the PDF."""
 
 from applications.snapshot import display
+from practice.choices import BaseType
 
 FIELDS = [
     "base_type", "base_address", "base_postcode", "base_contact", "base_contact_phone",
@@ -23,7 +24,10 @@ def build(req) -> dict:
     tutor = profile.campus_supervisor if profile else None
     sup = req.base_supervisor
     fields = {name: _field(req, name) for name in FIELDS}
-    fields["base"] = {"label": "基地名称", "value": req.base.name if req.base else ""}
+    name = (
+        req.base.name if req.base_type == BaseType.OFF_CAMPUS and req.base else req.other_base_name
+    )
+    fields["base"] = {"label": "基地名称", "value": name}
     return {
         "student": {
             "name": user.get_full_name(),

@@ -34,6 +34,14 @@ def items_for(user) -> list[NavItem]:
     if (
         access.is_office(user)
         or access.is_college_staff(user)
+        or user.has_role(RoleCode.STUDENT, RoleCode.CAMPUS_SUPERVISOR, RoleCode.BASE_SUPERVISOR)
+    ):
+        items.append(NavItem("专业实践", "practice:requests", "briefcase"))
+    if access.is_office(user) or access.is_college_staff(user):
+        items.append(NavItem("基地导师", "practice:supervisors", "person-badge"))
+    if (
+        access.is_office(user)
+        or access.is_college_staff(user)
         or user.has_role(RoleCode.LEGAL_OFFICE)
     ):
         items.append(NavItem("协议书模板", "agreements:templates", "file-earmark-ruled"))
