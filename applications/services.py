@@ -5,13 +5,11 @@ the state the user saw, check the role, run the state machine's transition,
 save, and write the TransitionLog row. Nothing else moves the state.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
 
 from agreements.models import Agreement, AgreementDraft, AgreementTemplate, Base, Partner
 from agreements.services import allocations_create
@@ -36,6 +34,10 @@ from xcu_bases.uploads import (
     check_upload,
     safe_display_name,
 )
+from xcu_bases.workflow import AlreadyHandled as AlreadyHandled
+from xcu_bases.workflow import Chain, WorkflowError, lock, require
+from xcu_bases.workflow import Seen as Seen
+from xcu_bases.workflow import seen as seen
 
 TRANSITION_LABELS = {
     "submit": "提交申报",
@@ -51,71 +53,9 @@ TRANSITION_LABELS = {
 }
 
 
-class ApplicationError(Exception):
-    """A refusal the user can understand; the message is Chinese."""
-
-    def __init__(self, message: str, details: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = details or []
-
-
-class AlreadyHandled(ApplicationError):
-    pass
-
-
-@dataclass(frozen=True)
-class Seen:
-    """What the user looked at when they acted: the state and the submission round."""
-
-    state: str
-    round: int
-
-
-def seen(app: BaseApplication) -> Seen:
-    return Seen(state=app.state, round=app.round)
-
-
-def _locked(app_pk: int, expected: Seen | None) -> BaseApplication:
-    app = BaseApplication.objects.select_for_update().select_related("college").get(pk=app_pk)
-    if expected and (app.state != expected.state or app.round != expected.round):
-        raise AlreadyHandled(
-            f"该申报书已被他人处理，当前状态为“{app.get_state_display()}”。请查看最新内容后再操作。"
-        )
-    return app
-
-
-def _transition(app: BaseApplication, name: str, *, by, comment: str = ""):
-    """Run one transition on a locked application; save and log it."""
-    method = getattr(app, name)
-    if not can_proceed(method, check_conditions=False):
-        raise ApplicationError(
-            f"申报书当前状态为“{app.get_state_display()}”，不能执行“{TRANSITION_LABELS[name]}”。"
-        )
-    meta = method._django_fsm
-    if not meta.has_transition_perm(app, app.state, by):
-        raise PermissionDenied("无权执行此操作。")
-    if not meta.conditions_met(app, app.state):
-        raise ApplicationError(f"暂不能“{TRANSITION_LABELS[name]}”。", _condition_gaps(app, name))
-    source = app.state
-    role = rules.acting_role(app, by, name)
-    method()
-    try:
-        app.save()
-    except ConcurrentTransition:
-        raise AlreadyHandled("该申报书已被他人处理，请刷新后查看。") from None
-    record_transition(
-        app,
-        transition=name,
-        transition_label=TRANSITION_LABELS[name],
-        source=source,
-        target=app.state,
-        state_labels=S,
-        by=by,
-        role=role,
-        comment=comment,
-    )
-    return app
+# Annex 1's name for a refusal; views and tests catch it.
+ApplicationError = WorkflowError
+_require = require
 
 
 def _condition_gaps(app, name) -> list[str]:
@@ -126,11 +66,21 @@ def _condition_gaps(app, name) -> list[str]:
     return []
 
 
-def _require(text: str, what: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ApplicationError(f"请填写{what}。")
-    return text
+CHAIN = Chain(
+    noun="申报书",
+    labels=TRANSITION_LABELS,
+    states=S,
+    acting_role=rules.acting_role,
+    gaps=_condition_gaps,
+)
+
+
+def _locked(app_pk: int, expected: Seen | None) -> BaseApplication:
+    return lock(BaseApplication.objects.select_related("college"), app_pk, expected, "申报书")
+
+
+def _transition(app: BaseApplication, name: str, *, by, comment: str = ""):
+    return CHAIN.run(app, name, by=by, comment=comment)
 
 
 # --- drafting ---------------------------------------------------------------

@@ -354,7 +354,7 @@ def _assert_office_refuses(req, people, message):
         services.request_office_approve(
             req=req, by=people["office"], expected=services.seen(req), comment="同意。"
         )
-    assert refused.value.message == "暂不能学科与研究生处批准。"
+    assert refused.value.message == "暂不能“学科与研究生处批准”。"
     assert message in refused.value.details
     after = fresh(req)
     assert (after.state, after.round) == (S.OFFICE_REVIEW, 1)

@@ -315,7 +315,7 @@ def test_action_in_the_wrong_state_is_refused(people, draft, state, name, who, c
 def test_submitting_twice_is_refused_and_the_round_is_not_counted(people, draft):
     waiting = advance_to(draft, S.SUPERVISOR_REVIEW, people)
     before = state_of(waiting)
-    with pytest.raises(PracticeError, match="申请当前状态为“校内导师审核”，不能提交申请。"):
+    with pytest.raises(PracticeError, match="申请当前状态为“校内导师审核”，不能执行“提交申请”。"):
         _submit(waiting, people["student_a"])
     assert state_of(waiting) == before  # round 1, one snapshot: the failed try left nothing
 

@@ -417,7 +417,7 @@ def test_office_approval_checks_the_gates_again_and_says_why(client, people, dra
         url("request_office_approve", req), seen_post(req, comment="同意。"), follow=True
     )
     assert response.status_code == 200
-    assert "暂不能学科与研究生处批准" in response.text
+    assert "暂不能“学科与研究生处批准”" in response.text
     assert "请阅读并勾选承诺书（第二十二条）。" in response.text
     assert fresh(req).state == S.OFFICE_REVIEW
 
