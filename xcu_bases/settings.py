@@ -167,6 +167,9 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 
 SESSION_COOKIE_HTTPONLY = True
+# Messages live in the session, not in a readable cookie: one of them carries a
+# new base supervisor's initial password.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

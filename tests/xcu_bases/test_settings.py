@@ -151,3 +151,7 @@ def test_check_deploy_is_clean_with_production_variables():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_messages_are_not_stored_in_cookies():
+    assert settings.MESSAGE_STORAGE.endswith("session.SessionStorage")
