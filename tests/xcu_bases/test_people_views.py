@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.conftest import make_student, make_user
-from xcu_bases.models import StudentProfile, TransitionLog
+from xcu_bases.models import TransitionLog
 
 
 @pytest.fixture
@@ -283,10 +283,6 @@ def test_home_query_count_is_bounded(client, people, college_a, django_assert_ma
     login(client, people["office"])
     with django_assert_max_num_queries(10):
         assert client.get(reverse("home")).status_code == 200
-
-
-def test_students_are_stored_with_profile():
-    assert StudentProfile._meta.get_field("coursework_completed").default is False
 
 
 def test_403_page_is_chinese(rf):
