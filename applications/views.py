@@ -37,6 +37,7 @@ from xcu_bases import access
 from xcu_bases.choices import RoleCode
 from xcu_bases.exports import xlsx_response
 from xcu_bases.selectors import timeline
+from xcu_bases.workflow import seen_in
 
 PER_PAGE = 20
 
@@ -245,12 +246,7 @@ def application_submit(request, pk):
 
 
 def _expected(request) -> services.Seen:
-    try:
-        return services.Seen(
-            state=request.POST["seen_state"], round=int(request.POST["seen_round"])
-        )
-    except (KeyError, ValueError):
-        raise Http404 from None
+    return seen_in(request.POST)
 
 
 # (service, comment label, comment required, confirmation text)

@@ -16,6 +16,7 @@ from practice.forms import CommentForm, RequestFilterForm, RequestForm, plan_for
 from practice.models import PracticeRequest
 from xcu_bases.models import StudentProfile
 from xcu_bases.selectors import timeline
+from xcu_bases.workflow import seen_in
 
 PER_PAGE = 20
 
@@ -197,12 +198,7 @@ def request_submit(request, pk):
 
 
 def _expected(request) -> services.Seen:
-    try:
-        return services.Seen(
-            state=request.POST["seen_state"], round=int(request.POST["seen_round"])
-        )
-    except (KeyError, ValueError):
-        raise Http404 from None
+    return seen_in(request.POST)
 
 
 # action: (transition, service, comment label, confirmation text, success message)

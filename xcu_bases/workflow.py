@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django_fsm import ConcurrentTransition, can_proceed
 
 from xcu_bases.services import record_transition
@@ -36,6 +37,14 @@ class Seen:
 
 def seen(obj) -> Seen:
     return Seen(state=obj.state, round=obj.round)
+
+
+def seen_in(post) -> Seen:
+    """What the page the user submitted showed: its hidden ``seen_state``/``seen_round``."""
+    try:
+        return Seen(state=post["seen_state"], round=int(post["seen_round"]))
+    except (KeyError, ValueError):
+        raise Http404 from None
 
 
 def require(text: str, what: str) -> str:
