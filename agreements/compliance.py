@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from agreements.choices import FundingKind
+from practice import contacts
 from xcu_bases.dates import add_months, add_years
 
 RED, AMBER, GREEN = "red", "amber", "green"
@@ -47,12 +48,14 @@ class Facts:
     funded_years: set[int] = field(default_factory=set)
     checked_years: set[int] = field(default_factory=set)  # yearly checks, by agreement year
     established: bool = True  # plaque awarded (Art 7(5)); funding starts then
+    practices: list = field(default_factory=list)  # practice.contacts.Practice, students there now
 
 
 def facts_for(base) -> Facts:
+    practices = contacts.practices_at([base.pk])[base.pk]
     agreement = base.agreements.order_by("-ends_on").first()
     if agreement is None:
-        return Facts(established=base.plaque_date is not None)
+        return Facts(established=base.plaque_date is not None, practices=practices)
     term = Q(starts_on__lte=agreement.ends_on) & (
         Q(ends_on__isnull=True) | Q(ends_on__gte=agreement.starts_on)
     )
@@ -67,6 +70,7 @@ def facts_for(base) -> Facts:
                 "year_no", flat=True
             )
         ),
+        practices=practices,
     )
 
 
@@ -97,7 +101,8 @@ def with_facts(queryset):
     )
 
 
-def facts_from_annotations(base) -> Facts:
+def facts_from_annotations(base, practices=()) -> Facts:
+    """``practices``: this base's entry of ``practice.contacts.practices_at`` for the page."""
     return Facts(
         starts_on=base.agreement_starts,
         ends_on=base.agreement_ends,
@@ -105,6 +110,7 @@ def facts_from_annotations(base) -> Facts:
         projects=base.n_projects,
         funded_years={n for n in range(1, FUNDED_YEARS + 1) if getattr(base, f"funded_{n}")},
         established=base.plaque_date is not None,
+        practices=list(practices),
     )
 
 
@@ -115,6 +121,7 @@ def lines(facts: Facts, *, today: date) -> list[Line]:
         obligation(facts, today, "project", "联合科研项目", facts.projects, "项"),
         yearly_checks(facts, today),
         funding(facts, today),
+        supervision(facts, today),
     ]
 
 
@@ -206,3 +213,27 @@ def funding(facts: Facts, today: date) -> Line:
     if len(started) < FUNDED_YEARS:
         return Line("funding", title, article, GREEN, f"已登记前 {len(started)} 年拨款。")
     return Line("funding", title, article, GREEN, "前三年拨款均已登记。")
+
+
+def supervision(facts: Facts, today: date) -> Line:
+    """Art 20: for every student in practice here, a contact in every month and two
+    face-to-face meetings in every year (the rule is ``practice.contacts.evaluate``)."""
+    key, title, article = (
+        "contacts",
+        "双导师沟通（每月至少 1 次，每年面对面至少 2 次）",
+        "第二十条",
+    )
+    if not facts.practices:
+        return Line(key, title, article, GREEN, "目前没有在本基地实践的研究生。")
+    found = [(p, p.record(today)) for p in facts.practices]
+    status = min((record.status for _, record in found), key=ORDER.__getitem__)
+    if status == GREEN:
+        return Line(
+            key, title, article, GREEN, f"{len(found)} 名研究生在本基地实践，沟通记录符合要求。"
+        )
+    detail = "；".join(
+        f"{p.student}：{'，'.join(record.problems)}"
+        for p, record in found
+        if record.status == status
+    )
+    return Line(key, title, article, status, detail + "。")

@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from agreements import compliance
 from agreements.choices import BaseLevel, BaseState, FundingKind
 from agreements.models import Agreement, Base, FundingEntry
+from practice import contacts
 from xcu_bases.creditcode import check_character, normalize, validate_credit_code
 from xcu_bases.dates import add_years
 from xcu_bases.exports import ListExporter
@@ -87,11 +88,12 @@ class BaseExporter(ListExporter):
 
     def iter_rows(self):
         participating = self.participating()
+        practices = contacts.practices_at(self.queryset)  # Art 20, for the compliance column
         for base in self.bases().iterator(chunk_size=self.chunk_size):
-            yield self.row(base, participating.get(base.pk, []))
+            yield self.row(base, participating.get(base.pk, []), practices[base.pk])
 
-    def row(self, base, participating: list[str]) -> tuple:
-        facts = compliance.facts_from_annotations(base)
+    def row(self, base, participating: list[str], practices=()) -> tuple:
+        facts = compliance.facts_from_annotations(base, practices)
         lines = compliance.lines(facts, today=self.today)
         todo = [line.title for line in lines if line.status != compliance.GREEN]
         funded = "、".join(str(n) for n in sorted(facts.funded_years))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from agreements import compliance, services
 from agreements.choices import BaseState, FundingKind, GovernanceBody, GovernanceRole
 from agreements.models import Base
+from practice import contacts
 from xcu_bases import access
 from xcu_bases.dates import add_months
 from xcu_bases.selectors import timeline
@@ -62,10 +63,10 @@ class Badge:
 def with_compliance(bases, *, today: date) -> list[Base]:
     """The worst line of each base's panel, from the registry's annotations (no queries)."""
     bases = list(bases)
+    practices = contacts.practices_at(base.pk for base in bases)
     for base in bases:
-        status = compliance.worst(
-            compliance.lines(compliance.facts_from_annotations(base), today=today)
-        )
+        facts = compliance.facts_from_annotations(base, practices[base.pk])
+        status = compliance.worst(compliance.lines(facts, today=today))
         base.compliance = Badge(status, compliance.LABELS[status])
     return bases
 

@@ -37,3 +37,59 @@ class Title(models.TextChoices):
     SENIOR = "senior", "正高级"
     ASSOCIATE = "associate", "副高级"
     INTERMEDIATE = "intermediate", "中级"
+
+
+class ContactMode(models.TextChoices):
+    """Art 20: how the two supervisors talked."""
+
+    FACE_TO_FACE = "face_to_face", "面对面"
+    PHONE = "phone", "电话"
+    ONLINE = "online", "线上（视频、微信等）"
+
+
+class AssessmentState(models.TextChoices):
+    """Annex 3 (专业实践考核登记表) and its reviews."""
+
+    DRAFT = "draft", "草稿"
+    BASE_SUPERVISOR_REVIEW = "base_supervisor_review", "基地导师审核"
+    CAMPUS_SUPERVISOR_REVIEW = "campus_supervisor_review", "校内导师审核"
+    COLLEGE_REVIEW = "college_review", "学院审核"
+    OFFICE_REVIEW = "office_review", "学科与研究生处审核"
+    ARCHIVED = "archived", "已归档"
+
+
+ASSESSMENT_REVIEW_STATES = (
+    AssessmentState.BASE_SUPERVISOR_REVIEW,
+    AssessmentState.CAMPUS_SUPERVISOR_REVIEW,
+    AssessmentState.COLLEGE_REVIEW,
+    AssessmentState.OFFICE_REVIEW,
+)
+
+
+class PracticeGrade(models.TextChoices):
+    """The base supervisor's grade of the practice."""
+
+    EXCELLENT = "excellent", "优秀"
+    GOOD = "good", "良好"
+    PASS = "pass", "合格"
+    FAIL = "fail", "不合格"
+
+
+class TaskStatus(models.TextChoices):
+    DONE = "done", "已完成"
+    PARTIAL = "partial", "部分完成"
+    NOT_DONE = "not_done", "未完成"
+
+
+class ClearanceUse(models.TextChoices):
+    """Art 25: what the student wants to use base results for."""
+
+    CONFERENCE = "conference", "参加学术交流"
+    PAPER = "paper", "发表文章"
+    THESIS = "thesis", "撰写学位论文"
+
+
+class ClearanceState(models.TextChoices):
+    PENDING = "pending", "待基地确认"
+    OPEN = "open", "不涉密，可以使用"
+    CONFIDENTIAL = "confidential", "涉密"

@@ -1,15 +1,29 @@
 """Students at bases: base supervisors (Art 18) and the practice request (Annex 2, Art 19–22)."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from practice import rules
-from practice.choices import REQUEST_REVIEW_STATES, BaseType, RequestState, SupervisorState
+from practice.choices import (
+    ASSESSMENT_REVIEW_STATES,
+    REQUEST_REVIEW_STATES,
+    AssessmentState,
+    BaseType,
+    ClearanceState,
+    ClearanceUse,
+    ContactMode,
+    PracticeGrade,
+    RequestState,
+    SupervisorState,
+    TaskStatus,
+)
 from xcu_bases import access
 from xcu_bases.choices import Gender, RoleCode
 from xcu_bases.models import phone_validator
@@ -193,6 +207,11 @@ class PracticeRequest(ConcurrentTransitionMixin, models.Model):
     )
     insurance_scan_name = models.CharField("保单文件名", max_length=200, blank=True)
 
+    # Art 24: the thesis, uploaded on the practice record, required before Annex 3 is archived
+    thesis = models.FileField("学位论文", upload_to=GeneratedName("practice/theses"), blank=True)
+    thesis_name = models.CharField("学位论文文件名", max_length=200, blank=True)
+    thesis_uploaded_at = models.DateTimeField("学位论文上传时间", null=True, blank=True)
+
     objects = PracticeRequestQuerySet.as_manager()
 
     class Meta:
@@ -235,6 +254,15 @@ class PracticeRequest(ConcurrentTransitionMixin, models.Model):
                 permission=rules.is_current_reviewer)  # fmt: skip
     def return_to_draft(self):
         pass
+
+    @transition(field=state, source=RequestState.APPROVED, target=RequestState.COMPLETED,
+                permission=rules.is_office, conditions=[rules.has_thesis])  # fmt: skip
+    def complete(self):
+        """Art 24: Annex 3 archived and the thesis on record; the practice is over."""
+
+    @property
+    def in_practice(self) -> bool:
+        return self.state == RequestState.APPROVED
 
     @transition(field=state, source=REQUEST_REVIEW_STATES, target=RequestState.REJECTED,
                 permission=rules.is_current_reviewer)  # fmt: skip
@@ -282,3 +310,228 @@ class PracticeSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.request} 第 {self.round} 次提交"
+
+
+# --- during the practice: contacts (Art 20), allowances (Art 23) -------------------------
+
+
+class SupervisorContact(models.Model):
+    """Art 20: one conversation between the campus supervisor and the base supervisor."""
+
+    request = models.ForeignKey(
+        PracticeRequest, on_delete=models.PROTECT, related_name="contacts", verbose_name="专业实践"
+    )
+    on = models.DateField("沟通日期")
+    mode = models.CharField("沟通方式", max_length=20, choices=ContactMode.choices)
+    topic = models.CharField("沟通主题", max_length=200)
+    notes = models.TextField("沟通内容", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "导师沟通记录"
+        verbose_name_plural = "导师沟通记录"
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["request", "on"])]
+
+    def __str__(self):
+        return f"{self.on:%Y-%m-%d} {self.get_mode_display()}：{self.topic}"
+
+
+class Allowance(models.Model):
+    """Art 23: what the partner paid the student for one month."""
+
+    request = models.ForeignKey(
+        PracticeRequest,
+        on_delete=models.PROTECT,
+        related_name="allowances",
+        verbose_name="专业实践",
+    )
+    month = models.DateField("月份", help_text="该月的第一天")
+    amount = models.DecimalField(
+        "金额（元）", max_digits=9, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )  # fmt: skip
+    note = models.CharField("备注", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "工作津贴（生活补助）"
+        verbose_name_plural = "工作津贴（生活补助）"
+        ordering = ["-month", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "month"], name="one_allowance_per_month"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allowance_positive"),
+            models.CheckConstraint(condition=Q(month__day=1), name="allowance_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y年%m月} {self.amount} 元"
+
+
+# --- after the practice: Annex 3 (Art 24) ----------------------------------------------
+
+
+class PracticeAssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Whoever may see the practice request may see its assessment."""
+        return self.filter(request__in=PracticeRequest.objects.visible_to(user).values("pk"))
+
+
+class PracticeAssessment(ConcurrentTransitionMixin, models.Model):
+    """专业实践考核登记表 (Annex 3): plan completion and the summary report."""
+
+    request = models.OneToOneField(
+        PracticeRequest, on_delete=models.PROTECT, related_name="assessment",
+        verbose_name="专业实践",
+    )  # fmt: skip
+    state = FSMField(
+        "状态", choices=AssessmentState.choices, default=AssessmentState.DRAFT, protected=True
+    )
+    round = models.PositiveSmallIntegerField("提交轮次", default=0)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最后保存", auto_now=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+
+    plan_completion = models.TextField(
+        "实践计划完成情况", blank=True, help_text="对照专业实践申请表中的实践计划逐项说明。"
+    )
+    report = models.TextField("研究生实践总结报告", blank=True)
+    signature = models.CharField("研究生签名（请输入本人姓名）", max_length=50, blank=True)
+    signed_on = models.DateField("签名日期", null=True, blank=True)
+    grade = models.CharField(
+        "基地导师评定成绩", max_length=20, choices=PracticeGrade.choices, blank=True
+    )
+
+    objects = PracticeAssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "专业实践考核登记表"
+        verbose_name_plural = "专业实践考核登记表"
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return f"{self.request.student} 的专业实践考核登记表"
+
+    @transition(field=state, source=AssessmentState.DRAFT,
+                target=AssessmentState.BASE_SUPERVISOR_REVIEW,
+                permission=rules.assessment_is_the_student,
+                conditions=[rules.assessment_complete])  # fmt: skip
+    def submit(self):
+        pass
+
+    @transition(field=state, source=AssessmentState.BASE_SUPERVISOR_REVIEW,
+                target=AssessmentState.CAMPUS_SUPERVISOR_REVIEW,
+                permission=rules.assessment_reviewer(AssessmentState.BASE_SUPERVISOR_REVIEW),
+                conditions=[rules.assessment_has_grade])  # fmt: skip
+    def base_supervisor_approve(self):
+        pass
+
+    @transition(field=state, source=AssessmentState.CAMPUS_SUPERVISOR_REVIEW,
+                target=AssessmentState.COLLEGE_REVIEW,
+                permission=rules.assessment_reviewer(AssessmentState.CAMPUS_SUPERVISOR_REVIEW))  # fmt: skip
+    def campus_supervisor_approve(self):
+        pass
+
+    @transition(field=state, source=AssessmentState.COLLEGE_REVIEW,
+                target=AssessmentState.OFFICE_REVIEW,
+                permission=rules.assessment_reviewer(AssessmentState.COLLEGE_REVIEW))  # fmt: skip
+    def college_approve(self):
+        pass
+
+    @transition(field=state, source=AssessmentState.OFFICE_REVIEW, target=AssessmentState.ARCHIVED,
+                permission=rules.assessment_reviewer(AssessmentState.OFFICE_REVIEW),
+                conditions=[rules.assessment_thesis_on_record])  # fmt: skip
+    def archive(self):
+        pass
+
+    @transition(field=state, source=ASSESSMENT_REVIEW_STATES, target=AssessmentState.DRAFT,
+                permission=rules.assessment_is_current_reviewer)  # fmt: skip
+    def return_to_draft(self):
+        pass
+
+
+class TaskCompletion(models.Model):
+    """Annex 3 实践计划完成情况, task by task against the Annex 2 plan."""
+
+    assessment = models.ForeignKey(
+        PracticeAssessment, on_delete=models.CASCADE, related_name="completions"
+    )
+    task = models.ForeignKey(PlanTask, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("完成情况", max_length=20, choices=TaskStatus.choices, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "实践计划完成情况"
+        verbose_name_plural = "实践计划完成情况"
+        ordering = ["task__position", "task__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "task"], name="one_completion_per_task")
+        ]
+
+    def __str__(self):
+        return f"{self.task}：{self.get_status_display() or '未填写'}"
+
+
+# --- Art 25: may these results be used? ---------------------------------------------------
+
+
+class PublicationClearanceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(request__in=PracticeRequest.objects.visible_to(user).values("pk"))
+
+
+class PublicationClearance(ConcurrentTransitionMixin, models.Model):
+    """Art 25: the base confirms whether results a student wants to use are confidential."""
+
+    request = models.ForeignKey(
+        PracticeRequest, on_delete=models.PROTECT, related_name="clearances",
+        verbose_name="专业实践",
+    )  # fmt: skip
+    use = models.CharField("用途", max_length=20, choices=ClearanceUse.choices)
+    title = models.CharField("成果或论文题目", max_length=200)
+    venue = models.CharField(
+        "拟投刊物、会议或论文", max_length=200, blank=True, help_text="例如：《西南农业学报》"
+    )
+    content = models.TextField(
+        "拟使用的研究内容及成果", help_text="写明拟使用的数据、方法和结论。"
+    )
+    state = FSMField(
+        "状态", choices=ClearanceState.choices, default=ClearanceState.PENDING, protected=True
+    )
+    asked_at = models.DateTimeField("申请时间", auto_now_add=True)
+    answer = models.TextField("基地确认意见", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="确认人",
+    )  # fmt: skip
+    answered_at = models.DateTimeField("确认时间", null=True, blank=True)
+    agreement_scan = models.FileField(
+        "保密协议扫描件", upload_to=GeneratedName("practice/confidentiality"), blank=True
+    )
+    agreement_scan_name = models.CharField("保密协议文件名", max_length=200, blank=True)
+
+    objects = PublicationClearanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "成果涉密性确认"
+        verbose_name_plural = "成果涉密性确认"
+        ordering = ["-asked_at", "-pk"]
+
+    def __str__(self):
+        return f"《{self.title}》涉密性确认"
+
+    @transition(field=state, source=ClearanceState.PENDING, target=ClearanceState.OPEN,
+                permission=lambda c, user: rules.is_base_supervisor(c.request, user))  # fmt: skip
+    def confirm_open(self):
+        pass
+
+    @transition(field=state, source=ClearanceState.PENDING, target=ClearanceState.CONFIDENTIAL,
+                permission=lambda c, user: rules.is_base_supervisor(c.request, user))  # fmt: skip
+    def confirm_confidential(self):
+        pass

@@ -1,5 +1,6 @@
 """Who may move a practice request, and the gates before a student may leave (Art 12, 18–22)."""
 
+from practice.choices import AssessmentState as A
 from practice.choices import RequestState as S
 from xcu_bases import access
 from xcu_bases.choices import RoleCode
@@ -61,3 +62,86 @@ def gates_met(req) -> bool:
     from practice.gates import problems
 
     return not problems(req)
+
+
+def has_thesis(req) -> bool:
+    """Art 24: the thesis is on the practice record."""
+    return bool(req.thesis)
+
+
+def is_base_supervisor(req, user) -> bool:
+    """The request's base supervisor, through the account the office linked at certification."""
+    supervisor = req.base_supervisor
+    return (
+        supervisor is not None
+        and supervisor.user_id is not None
+        and supervisor.user_id == user.pk
+        and user.has_role(RoleCode.BASE_SUPERVISOR)
+    )
+
+
+def is_either_supervisor(req, user) -> bool:
+    """Art 20: either supervisor records the contacts."""
+    return is_campus_supervisor(req, user) or is_base_supervisor(req, user)
+
+
+# --- Annex 3 (the practice assessment) ---------------------------------------------------
+
+
+def assessment_is_the_student(assessment, user) -> bool:
+    return is_the_student(assessment.request, user)
+
+
+ASSESSMENT_STEP = {
+    A.BASE_SUPERVISOR_REVIEW: (
+        lambda a, user: is_base_supervisor(a.request, user),
+        RoleCode.BASE_SUPERVISOR,
+    ),
+    A.CAMPUS_SUPERVISOR_REVIEW: (
+        lambda a, user: is_campus_supervisor(a.request, user),
+        RoleCode.CAMPUS_SUPERVISOR,
+    ),
+    A.COLLEGE_REVIEW: (
+        lambda a, user: is_college_staff(a.request, user),
+        RoleCode.COLLEGE_SECRETARY,
+    ),
+    A.OFFICE_REVIEW: (lambda a, user: access.is_office(user), RoleCode.GRADUATE_OFFICE),
+}
+
+
+def assessment_reviewer(step):
+    """The permission of the transition that leaves ``step``."""
+    check = ASSESSMENT_STEP[step][0]
+    return lambda a, user: check(a, user)
+
+
+def assessment_is_current_reviewer(assessment, user) -> bool:
+    rule = ASSESSMENT_STEP.get(assessment.state)
+    return bool(rule and rule[0](assessment, user))
+
+
+def assessment_acting_role(assessment, user, name: str) -> str:
+    if name == "submit":
+        return RoleCode.STUDENT
+    role = ASSESSMENT_STEP[assessment.state][1]
+    if (
+        role == RoleCode.COLLEGE_SECRETARY
+        and not user.has_role(role)
+        and user.has_role(RoleCode.COLLEGE_HEAD)
+    ):
+        return RoleCode.COLLEGE_HEAD
+    return role
+
+
+def assessment_complete(assessment) -> bool:
+    from practice.assessment_checks import problems
+
+    return not problems(assessment)
+
+
+def assessment_has_grade(assessment) -> bool:
+    return bool(assessment.grade)
+
+
+def assessment_thesis_on_record(assessment) -> bool:
+    return has_thesis(assessment.request)

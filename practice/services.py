@@ -30,6 +30,7 @@ TRANSITION_LABELS = {
     "office_approve": "学科与研究生处批准",
     "return_to_draft": "退回修改",
     "reject": "不予批准",
+    "complete": "专业实践完成",
     "certify": "认定基地导师资格",
     "revoke": "撤销基地导师资格",
 }
@@ -204,7 +205,9 @@ def insurance_scan_set(*, req, file, by) -> None:
 
 CHAIN = Chain(
     noun="申请", labels=TRANSITION_LABELS, states=S, acting_role=rules.acting_role,
-    gaps=lambda req, name: gates.problems(req),
+    gaps=lambda req, name: (
+        ["学位论文尚未上传（第二十四条）。"] if name == "complete" else gates.problems(req)
+    ),
 )  # fmt: skip
 
 
