@@ -9,4 +9,4 @@ class PracticeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from practice import inbox  # noqa: F401  (registers inbox providers)
+        from practice import home, inbox  # noqa: F401  (registers inbox providers and panels)

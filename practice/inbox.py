@@ -1,9 +1,14 @@
-"""What waits for whom in the Annex 2 chain: one inbox task per practice request."""
+"""What waits for whom in practice: Annex 2 and Annex 3 steps, clearances, overdue contacts."""
 
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
+from practice import contacts
+from practice.choices import AssessmentState as A
+from practice.choices import ClearanceState
 from practice.choices import RequestState as S
-from practice.models import PracticeRequest
+from practice.models import PracticeAssessment, PracticeRequest, PublicationClearance
 from xcu_bases import access
 from xcu_bases.choices import RoleCode
 from xcu_bases.inbox import Task, provider
@@ -77,3 +82,105 @@ def practice_for_office(user) -> list[Task]:
         _task(req, "学科与研究生处审批", f"{_where(req)}：请审批专业实践申请。")
         for req in _waiting(S.OFFICE_REVIEW)
     ]
+
+
+# --- Annex 3, clearances and contacts -------------------------------------------------------
+
+
+def _assessment_task(assessment, title, detail) -> Task:
+    return Task(
+        title=f"{title}：{assessment.request.student} 的专业实践考核登记表",
+        detail=detail,
+        url=reverse("practice:assessment_detail", args=[assessment.pk]),
+        category=CATEGORY,
+        since=assessment.updated_at,
+    )
+
+
+def _assessments(state, **filters):
+    return (
+        PracticeAssessment.objects.filter(state=state, **filters)
+        .select_related("request__student")
+        .order_by("updated_at")[:100]
+    )
+
+
+@provider
+def assessments_for_student(user) -> list[Task]:
+    if not user.has_role(RoleCode.STUDENT):
+        return []
+    return [
+        _assessment_task(a, "退回修改", "考核登记表已被退回，请按意见修改后重新提交。")
+        for a in _assessments(A.DRAFT, request__student=user, round__gt=0)
+    ]
+
+
+@provider
+def assessments_for_reviewers(user) -> list[Task]:
+    """Each review step of Annex 3 waits on exactly one kind of person."""
+    tasks = []
+    if user.has_role(RoleCode.BASE_SUPERVISOR):
+        tasks += [
+            _assessment_task(a, "基地导师评定", "请评定成绩并填写基地导师意见（第二十四条）。")
+            for a in _assessments(A.BASE_SUPERVISOR_REVIEW, request__base_supervisor__user=user)
+        ]
+        tasks += [
+            Task(
+                title=f"成果涉密性确认：{c.request.student}《{c.title}》",
+                detail=f"{c.get_use_display()}前请确认是否涉密（第二十五条）。",
+                url=reverse("practice:clearance_detail", args=[c.pk]),
+                category=CATEGORY,
+                since=c.asked_at,
+            )
+            for c in PublicationClearance.objects.filter(
+                state=ClearanceState.PENDING, request__base_supervisor__user=user
+            )
+            .select_related("request__student")
+            .order_by("asked_at")[:100]
+        ]
+    if user.has_role(RoleCode.CAMPUS_SUPERVISOR):
+        tasks += [
+            _assessment_task(a, "校内导师审核", "请审核考核登记表并填写意见。")
+            for a in _assessments(
+                A.CAMPUS_SUPERVISOR_REVIEW,
+                request__student__student_profile__campus_supervisor=user,
+            )
+        ]
+    if access.is_college_staff(user):
+        tasks += [
+            _assessment_task(a, "学院审核", "请审核考核登记表并填写学院意见。")
+            for a in _assessments(A.COLLEGE_REVIEW, request__student__college_id=user.college_id)
+        ]
+    if access.is_office(user):
+        tasks += [
+            _assessment_task(a, "审核归档", "请审核考核登记表；学位论文上传后方可归档。")
+            for a in _assessments(A.OFFICE_REVIEW)
+        ]
+    return tasks
+
+
+@provider
+def overdue_contacts(user) -> list[Task]:
+    """Art 20: a closed month without a contact is a task for both supervisors."""
+    condition = Q(pk__in=[])
+    if user.has_role(RoleCode.CAMPUS_SUPERVISOR):
+        condition |= Q(student__student_profile__campus_supervisor=user)
+    if user.has_role(RoleCode.BASE_SUPERVISOR):
+        condition |= Q(base_supervisor__user=user)
+    if not user.has_role(RoleCode.CAMPUS_SUPERVISOR, RoleCode.BASE_SUPERVISOR):
+        return []
+    today = timezone.localdate()
+    tasks = []
+    for practice in contacts.practices_of(PracticeRequest.objects.filter(condition)):
+        record = practice.record(today)
+        if record.status != contacts.RED:
+            continue
+        tasks.append(
+            Task(
+                title=f"导师沟通逾期：{practice.student}",
+                detail="；".join(record.problems) + "。请与对方导师沟通并登记（第二十条）。",
+                url=reverse("practice:request_detail", args=[practice.request_id]) + "#contacts",
+                category=CATEGORY,
+            )
+        )
+    return tasks

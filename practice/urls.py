@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from practice import supervisor_views, views
+from practice import assessment_views, record_views, supervisor_views, views
 
 app_name = "practice"
 
@@ -68,4 +68,50 @@ urlpatterns = [
         name="supervisor_revoke",
     ),
     path("requests/<int:pk>/annex2.pdf", supervisor_views.request_pdf, name="request_pdf"),
+]
+
+# --- the practice record: contacts, allowances, thesis, clearances (record_views.py) ---
+urlpatterns += [
+    path("requests/<int:pk>/contacts/new/", record_views.contact_new, name="contact_new"),
+    path("requests/<int:pk>/allowances/new/", record_views.allowance_new, name="allowance_new"),
+    path("requests/<int:pk>/thesis/", record_views.thesis_upload, name="thesis_upload"),
+    path("requests/<int:pk>/thesis/file/", record_views.thesis_file, name="thesis_file"),
+    path("requests/<int:pk>/clearances/new/", record_views.clearance_new, name="clearance_new"),
+    path("clearances/<int:pk>/", record_views.clearance_detail, name="clearance_detail"),
+    path("clearances/<int:pk>/answer/", record_views.clearance_answer, name="clearance_answer"),
+    path(
+        "clearances/<int:pk>/agreement/",
+        record_views.clearance_agreement,
+        name="clearance_agreement",
+    ),
+    path(
+        "clearances/<int:pk>/agreement/file/",
+        record_views.clearance_agreement_file,
+        name="clearance_agreement_file",
+    ),
+]
+
+# --- Annex 3 (assessment_views.py) ---
+urlpatterns += [
+    path(
+        "requests/<int:pk>/assessment/", assessment_views.assessment_start, name="assessment_start"
+    ),
+    path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/edit/", assessment_views.assessment_edit, name="assessment_edit"),
+    path(
+        "assessments/<int:pk>/submit/",
+        assessment_views.assessment_submit,
+        name="assessment_submit",
+    ),
+    path(
+        "assessments/<int:pk>/annex3.pdf", assessment_views.assessment_pdf, name="assessment_pdf"
+    ),
+] + [
+    path(
+        f"assessments/<int:pk>/{key.replace('_', '-')}/",
+        assessment_views.assessment_action,
+        {"action": key},
+        name=f"assessment_{key}",
+    )
+    for key in assessment_views.ACTIONS
 ]

@@ -6,11 +6,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import ConcurrentTransition
 
-from practice import gates, rules, selectors, services
+from practice import gates, record_selectors, rules, selectors, services
 from practice.choices import RequestState as S
 from practice.forms import CommentForm, RequestFilterForm, RequestForm, plan_formset
 from practice.models import PracticeRequest
@@ -170,6 +171,7 @@ def request_detail(request, pk):
             "rejection": history[-1] if req.state == S.REJECTED and history else None,
             "actions": selectors.actions_for(req, request.user),
             "timeline": history,
+            "record": record_selectors.record_for(req, request.user, today=timezone.localdate()),
         },
     )
 

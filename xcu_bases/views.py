@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xcu_bases import access, inbox, selectors, services
+from xcu_bases import home as home_panels
 from xcu_bases.forms import ContactForm, CourseworkForm, FamilyContactForm, StudentFilterForm
 from xcu_bases.models import StudentProfile
 
@@ -16,7 +17,15 @@ STUDENTS_PER_PAGE = 25
 @require_GET
 def home(request):
     tasks = inbox.tasks_for(request.user)
-    return render(request, "home.html", {"tasks": tasks, "groups": inbox.grouped(tasks)})
+    return render(
+        request,
+        "home.html",
+        {
+            "tasks": tasks,
+            "groups": inbox.grouped(tasks),
+            "panels": home_panels.panels_for(request.user),
+        },
+    )
 
 
 @require_GET
