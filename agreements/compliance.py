@@ -228,9 +228,12 @@ def supervision(facts: Facts, today: date) -> Line:
     found = [(p, p.record(today)) for p in facts.practices]
     status = min((record.status for _, record in found), key=ORDER.__getitem__)
     if status == GREEN:
+        started = sum(1 for _, record in found if record.started)
+        waiting = f"，另有 {len(found) - started} 名即将开始" if started < len(found) else ""
         return Line(
-            key, title, article, GREEN, f"{len(found)} 名研究生在本基地实践，沟通记录符合要求。"
-        )
+            key, title, article, GREEN,
+            f"{started} 名研究生在本基地实践{waiting}，沟通记录符合要求。",
+        )  # fmt: skip
     detail = "；".join(
         f"{p.student}：{'，'.join(record.problems)}"
         for p, record in found

@@ -71,9 +71,8 @@ def check_editable(assessment, by) -> None:
 
 
 def _locked(pk, expected: Seen | None) -> PracticeAssessment:
-    queryset = PracticeAssessment.objects.select_related(
-        "request__student", "request__base_supervisor"
-    )
+    # Not request__base_supervisor: PostgreSQL refuses FOR UPDATE on a nullable outer join.
+    queryset = PracticeAssessment.objects.select_related("request__student")
     return lock(queryset, pk, expected, "考核登记表")
 
 

@@ -225,9 +225,9 @@ def _refused(request, assessment, name):
 
 @require_GET
 def assessment_pdf(request, pk):
-    from practice.assessment_printing import render_annex3
-
     assessment = _get_assessment_for_user(request, pk)
+    from practice.assessment_printing import render_annex3  # noqa: PLC0415 (WIP import)
+
     pdf, serial = render_annex3(assessment)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{serial}.pdf"'

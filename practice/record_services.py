@@ -29,11 +29,9 @@ CLEARANCE_LABELS = {
 
 
 def _locked_request(req) -> PracticeRequest:
-    return (
-        PracticeRequest.objects.select_for_update()
-        .select_related("student", "base_supervisor")
-        .get(pk=req.pk)
-    )
+    # Never join the nullable base_supervisor here: PostgreSQL refuses FOR UPDATE on the
+    # nullable side of an outer join.
+    return PracticeRequest.objects.select_for_update().select_related("student").get(pk=req.pk)
 
 
 # --- Art 20: contacts -------------------------------------------------------------------
@@ -45,6 +43,8 @@ def contact_record(
     """Either supervisor records one contact, dated inside the practice and not in the future."""
     today = today or timezone.localdate()
     topic = require(topic, "沟通主题")
+    if len(topic) > SupervisorContact._meta.get_field("topic").max_length:
+        raise WorkflowError("沟通主题不超过 200 字。")
     if mode not in ContactMode.values:
         raise WorkflowError("请选择沟通方式。")
     with transaction.atomic():
@@ -157,7 +157,7 @@ def clearance_answer(*, clearance, by, confidential: bool, answer: str) -> Publi
     with transaction.atomic():
         locked = (
             PublicationClearance.objects.select_for_update()
-            .select_related("request__base_supervisor")
+            .select_related("request")  # not request__base_supervisor: see _locked_request
             .get(pk=clearance.pk)
         )
         if not rules.is_base_supervisor(locked.request, by):
@@ -193,7 +193,7 @@ def clearance_agreement_set(*, clearance, file, by) -> PublicationClearance:
     with transaction.atomic():
         locked = (
             PublicationClearance.objects.select_for_update()
-            .select_related("request__student", "request__base_supervisor")
+            .select_related("request__student")  # see _locked_request
             .get(pk=clearance.pk)
         )
         if not may_file_agreement(locked, by):

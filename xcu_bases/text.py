@@ -1,6 +1,8 @@
 import re
 
-_WHITESPACE = re.compile(r"\s+")
+# Whitespace, and the invisible characters that would pad a count (zero-width space, joiners,
+# word joiner, BOM): the same set as static/js/char-counter.js.
+_WHITESPACE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
 
 
 def count_chars(text: str | None) -> int:

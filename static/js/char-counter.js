@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   function count(text) {
-    return Array.from(text.replace(/\s+/g, "")).length;
+    return Array.from(text.replace(/[\s\u200b-\u200d\u2060\ufeff]+/g, "")).length;
   }
   function attach(field) {
     var min = parseInt(field.dataset.minChars || "0", 10);

@@ -358,3 +358,8 @@ def test_art7_3_inspection_photo_must_be_an_image(people, settings):
 )
 def test_count_chars_counts_characters_not_bytes_and_skips_whitespace(text, n):
     assert count_chars(text) == n
+
+
+def test_invisible_characters_do_not_pad_a_count():
+    """Zero-width spaces, joiners and a BOM are not characters a reader sees (Annex 3: 5000 字)."""
+    assert count_chars("字\u200b字\u200c\u200d字\u2060字\ufeff") == 4

@@ -258,7 +258,9 @@ def advance_assessment_to(assessment, state, people, *, grade="good"):
             comment=ASSESSMENT_COMMENTS["college_approve"])),
         ("office_review", lambda x: _archive(x, people, record_services)),
     ]  # fmt: skip
-    for source, step in steps:
+    order = [source for source, _ in steps]
+    assert assessment.state in order, f"cannot walk from {assessment.state}"
+    for source, step in steps[order.index(assessment.state) :]:
         if assessment.state == state:
             break
         assert assessment.state == source, f"cannot walk from {assessment.state} to {state}"
