@@ -122,7 +122,17 @@ def _review(name, what):
 
 assessment_campus_supervisor_approve = _review("campus_supervisor_approve", "校内导师意见")
 assessment_college_approve = _review("college_approve", "学院意见")
-assessment_return = _review("return_to_draft", "退回修改的意见")
+
+
+def assessment_return(*, assessment, by, expected: Seen, comment: str) -> PracticeAssessment:
+    """Back to the student; the grade goes too — the next submission is graded afresh."""
+    text = require(comment, "退回修改的意见")
+    with transaction.atomic():
+        locked = _locked(assessment.pk, expected)
+        CHAIN.run(locked, "return_to_draft", by=by, comment=text)
+        locked.grade = ""
+        locked.save(update_fields=["grade"])
+        return locked
 
 
 def assessment_archive(*, assessment, by, expected: Seen, comment: str) -> PracticeAssessment:

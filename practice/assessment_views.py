@@ -11,6 +11,7 @@ from django_fsm import ConcurrentTransition
 
 from practice import assessment_checks, assessment_selectors, assessment_services, rules
 from practice.assessment_forms import AssessmentForm, GradeForm, completion_formset
+from practice.assessment_printing import render_annex3
 from practice.choices import AssessmentState as A
 from practice.forms import CommentForm
 from practice.models import PracticeAssessment
@@ -226,8 +227,6 @@ def _refused(request, assessment, name):
 @require_GET
 def assessment_pdf(request, pk):
     assessment = _get_assessment_for_user(request, pk)
-    from practice.assessment_printing import render_annex3  # noqa: PLC0415 (WIP import)
-
     pdf, serial = render_annex3(assessment)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{serial}.pdf"'

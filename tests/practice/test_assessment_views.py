@@ -230,6 +230,7 @@ def test_each_reviewer_returns_with_a_comment(client, people, filled, mentor, st
     client.post(url("assessment_return", assessment), seen_post(assessment, comment="请补充不足。"))
     assessment = fresh(assessment)
     assert assessment.state == A.DRAFT and assessment.round == 1
+    assert assessment.grade == ""  # graded afresh on the next submission
     login(client, people["student_a"])
     page = client.get(url("assessment_edit", assessment)).text
     assert "请补充不足。" in page
