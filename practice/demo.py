@@ -1,18 +1,35 @@
-"""Demo base supervisors and practice requests for ``manage.py seed_demo`` (Art 18–22, Annex 2).
+"""Demo base supervisors, practice requests and practice records for ``manage.py seed_demo``
+(Art 18–25, Annexes 2 and 3).
 
 Everything goes through ``practice.services``, as the people would do it: the college secretary
 nominates the partner's supervisors, the office certifies them (the demo account ``mentor``,
 吉克阿依, is linked to hers) or revokes one; the students fill in Annex 2 — the form's fields
 are saved as the form saves them — upload their policy scan and submit; the reviewers approve,
 return or reject. A supervisor is keyed on its base and name, a request on its student and
-base: what exists is left alone, so seeding twice changes nothing.
+base: what exists is left alone, so seeding twice changes nothing. What happens once a request
+is approved — contacts, allowances, Annex 3, thesis, clearance — is in ``demo_records``.
 
 What the demo shows today, with dates relative to today and inside each base's agreement:
-赵雨桐 — stage one approved (实践中, with 吉克阿依), stage two waiting for her tutor;
+赵雨桐 — stage one approved (实践中 at 高原农科院 with 吉克阿依), stage two waiting for her tutor;
 周诗琪 — rejected by the office at 盐源苹果, a new request waiting for the college;
 沙马拉且 — waiting for the office, a second stage returned by the college secretary;
 孙浩然 — a draft whose insurance ends one day before the practice ends (Art 12(4), 22);
 马文斌 — a draft just begun, with his coursework not completed (Art 21).
+In practice and after (contacts Art 20, allowances Art 23, Annex 3 Art 24, clearance Art 25):
+赵雨桐 — no contact in her first month (closed): 高原农科院's contacts line is red;
+杨帆 (苦荞, 吉克曲布), 李俊杰 (雅砻江渔业, 向红军) — in practice, contacts every month;
+李佳怡 (苦荞, its first agreement) — Annex 3 archived (优秀), thesis on record, practice
+    completed; her results confirmed 涉密, the confidentiality agreement on file;
+王子涵 (钒钛修复, 赵海波) — Annex 3 waiting for the office (良好), thesis uploaded; a paper
+    confirmed 不涉密;
+吉克伍呷 (蜀兴动物药业, 唐雪梅) — Annex 3 waiting for the college (优秀); his allowances
+    recorded by the college secretary;
+张可欣 (盐源苹果, 杨德荣) — Annex 3 waiting for her tutor (良好);
+陈思远 (高原农科院, 吉克阿依) — Annex 3 waiting for mentor's grade, and a clearance for her answer;
+刘欣悦 (木里牦牛, 格绒丹增) — Annex 3 filled in, not yet submitted;
+海来阿木 (乌金猪, 曲比拉哈, who replaced the revoked 王德才) — Annex 3 returned by his tutor.
+Every approved practice has its contacts (each month, two face to face a year, recorded by both
+supervisors) and an allowance for each month of it that is over.
 """
 
 from dataclasses import dataclass, field
@@ -47,6 +64,7 @@ FANTAI = "西昌学院—攀枝花钒钛矿区生态修复科技有限公司研�
 MULI = "西昌学院—四川木里高原牦牛产业发展有限公司研究生联合培养基地"
 WUJIN = "西昌学院—凉山彝家乌金猪产业发展有限公司研究生联合培养基地"
 SHUXING = "西昌学院—成都蜀兴动物药业有限公司研究生联合培养基地"
+YALONG = "西昌学院—凉山州雅砻江水电生态渔业有限公司研究生联合培养基地"
 
 CONTACTS = {
     GAOYUAN: ("615000", "罗永康", "0834-3212001"),
@@ -55,6 +73,8 @@ CONTACTS = {
     FANTAI: ("617061", "刘国栋", "0812-3356001"),
     MULI: ("615800", "扎西次仁", "0834-6522301"),
     SHUXING: ("611130", "郑宏伟", "028-82651008"),
+    WUJIN: ("616150", "吉伍木呷", "0834-8302016"),
+    YALONG: ("615600", "杨国华", "0834-6721088"),
 }
 
 
@@ -70,27 +90,32 @@ class Supervisor:
     state: str = "certified"  # nominated, certified or revoked
     account: str = ""  # username of an existing account to link
     revoke: str = ""
+    certified_ago: int = 100  # days before today; before the practices they supervise began
 
 
 SUPERVISORS = [
     Supervisor(GAOYUAN, "吉克阿依", "female", "研究员", "苦荞研究所副所长", "13908140203",
-               "jikeay@lsnk.com.cn", account="mentor"),
+               "jikeay@lsnk.com.cn", account="mentor", certified_ago=126),
     Supervisor(KUQIAO, "吉克曲布", "male", "高级农艺师", "技术研发中心副主任", "13882401102",
-               "jikeqb@yzkuqiao.com.cn"),
+               "jikeqb@yzkuqiao.com.cn", certified_ago=420),
     Supervisor(YANYUAN, "杨德荣", "male", "高级农艺师", "果树技术部副部长", "13882402202",
-               "yangdr@yyapple.com.cn"),
+               "yangdr@yyapple.com.cn", certified_ago=300),
     Supervisor(FANTAI, "赵海波", "male", "正高级工程师", "生态修复研究所副所长", "13882403302",
-               "zhaohb@pzhfttx.com.cn"),
+               "zhaohb@pzhfttx.com.cn", certified_ago=340),
     Supervisor(MULI, "格绒丹增", "male", "高级兽医师", "兽医诊疗室主任", "13547301629",
-               "gerongdz@mlyak.com.cn"),
+               "gerongdz@mlyak.com.cn", certified_ago=118),
     Supervisor(MULI, "泽仁拉姆", "female", "畜牧师", "草地畜牧部技术员", "13547301630",
                "zerenlm@mlyak.com.cn", state="nominated"),
     Supervisor(SHUXING, "唐雪梅", "female", "研究员", "兽用疫苗研究室主任", "13882408802",
-               "tangxm@shuxingvet.com.cn"),
+               "tangxm@shuxingvet.com.cn", certified_ago=310),
     Supervisor(WUJIN, "王德才", "male", "兽医师", "育种场兽医", "13882406603",
-               "wangdc@yjwujin.com.cn", state="revoked",
+               "wangdc@yjwujin.com.cn", state="revoked", certified_ago=198,
                revoke="合作单位来函：王德才同志已调离凉山彝家乌金猪产业发展有限公司，不再承担研究生"
                       "指导工作，申请撤销其基地导师资格（第十八条）。"),
+    Supervisor(WUJIN, "曲比拉哈", "male", "高级畜牧师", "乌金猪保种场场长", "13882406604",
+               "qubilh@yjwujin.com.cn", certified_ago=195),
+    Supervisor(YALONG, "向红军", "male", "高级工程师", "特有鱼类繁育中心主任", "13882407702",
+               "xianghj@yljfishery.com.cn", certified_ago=150),
 ]  # fmt: skip
 
 
@@ -263,28 +288,34 @@ REQUESTS = [
 
 
 def seed_practice(stdout=None) -> int:
-    """Create the demo supervisors and requests that do not exist yet; return how many requests."""
+    """Create the demo students, supervisors, requests and practice records that do not exist
+    yet; return how many requests were created."""
+    from practice import demo_records  # its stories build on this module's bases and helpers
+
     today = timezone.localdate()
+    requests = REQUESTS + demo_records.REQUESTS
     with transaction.atomic():
-        people = {u.username: u for u in User.objects.filter(username__in=_usernames())}
+        students = demo_records.seed_students()
+        people = {u.username: u for u in User.objects.filter(username__in=_usernames(requests))}
         bases = {b.name: b for b in Base.objects.filter(name__in={s.base for s in SUPERVISORS})}
         made = sum(
             _supervisor(spec, number, bases.get(spec.base), people, today)
             for number, spec in enumerate(SUPERVISORS, start=1)
         )
-        created = sum(_request(spec, bases.get(spec.base), people, today) for spec in REQUESTS)
+        created = sum(_request(spec, bases.get(spec.base), people, today) for spec in requests)
+        records = demo_records.seed_records(people, today)
     if stdout is not None:
         stdout.write(
-            f"演示专业实践：新建 {made} 名基地导师、{created} 份申请"
-            f"（共 {len(SUPERVISORS)} 名、{len(REQUESTS)} 份）。"
+            f"演示专业实践：新建 {students} 名研究生、{made} 名基地导师、{created} 份申请、"
+            f"{records} 条实践记录（共 {len(SUPERVISORS)} 名基地导师、{len(requests)} 份申请）。"
         )
     return created
 
 
-def _usernames() -> set[str]:
+def _usernames(requests) -> set[str]:
     staff = {u for college in COLLEGE_PEOPLE.values() for u in college.values()}
     accounts = {s.account for s in SUPERVISORS if s.account}
-    return {OFFICE, *staff, *accounts, *(spec.student for spec in REQUESTS)}
+    return {OFFICE, *staff, *accounts, *(spec.student for spec in requests)}
 
 
 # --- base supervisors (Art 18(2)) ------------------------------------------------------------
@@ -308,7 +339,7 @@ def _supervisor(spec: Supervisor, number: int, base, people: dict, today: date) 
     )  # fmt: skip
     if spec.state == "nominated":
         return 1
-    certified_on = today - timedelta(days=100)
+    certified_on = today - timedelta(days=spec.certified_ago)
     supervisor, _ = services.supervisor_certify(
         supervisor=supervisor, by=people[OFFICE],
         certificate_number=f"西院基导认〔{certified_on.year}〕{number:02d}号",

@@ -3,7 +3,7 @@ their Art 20 contact record. A bounded number of queries each."""
 
 from datetime import date
 
-from django.db.models import Max, Q
+from django.db.models import Case, Max, Q, When
 
 from practice import assessment_checks, contacts, gates, record_selectors, rules
 from practice.choices import AssessmentState as A
@@ -20,11 +20,12 @@ SUPERVISED_LIMIT = 50
 def student_practice(user, today: date) -> Panel | None:
     if not user.has_role(RoleCode.STUDENT) or not hasattr(user, "student_profile"):
         return None
+    # The practice under way comes first; otherwise the newest request still alive.
     req = (
         PracticeRequest.objects.filter(student=user)
         .exclude(state=S.REJECTED)
         .select_related("base", "base_supervisor", "student__student_profile", "assessment")
-        .order_by("-created_at", "-pk")
+        .order_by(Case(When(state=S.APPROVED, then=0), default=1), "-created_at", "-pk")
         .first()
     )
     return Panel("practice/home_student.html", {"req": req, "steps": _steps(req, today)})

@@ -1,26 +1,46 @@
-"""The practice demo of seed_demo: every request state but ``completed``, the mentor account
-linked to a certified supervisor, the insurance gate on show, and seeding twice changes nothing."""
+"""The practice demo of seed_demo: every request state, the mentor account linked to a
+certified supervisor, the insurance gate on show; contacts with one missed month, allowances,
+Annex 3 in every state and clearances in every state; and seeding twice changes nothing."""
 
+import re
 from datetime import timedelta
+from decimal import Decimal
 
-from agreements.models import Agreement
-from practice import gates, services
+from django.utils import timezone
+
+from agreements import compliance
+from agreements.models import Agreement, Base
+from practice import assessment_checks, contacts, gates, rules, services
+from practice.choices import AssessmentState as A
+from practice.choices import ClearanceState, ContactMode, SupervisorState
 from practice.choices import RequestState as S
-from practice.choices import SupervisorState
+from practice.contacts import month_end, months_between
 from practice.demo import seed_practice
-from practice.models import BaseSupervisor, PracticeRequest
+from practice.models import (
+    Allowance,
+    BaseSupervisor,
+    PracticeAssessment,
+    PracticeRequest,
+    PublicationClearance,
+)
 from tests.practice.factories import logs
 from tests.xcu_bases.test_seed import snapshot
 from xcu_bases.choices import RoleCode as R
+from xcu_bases.text import count_chars
 
 
 def _request_of(username) -> PracticeRequest:
     return PracticeRequest.objects.get(student__username=username)
 
 
-def test_demo_shows_every_request_state_but_completed(demo):
+def _record(req, today) -> contacts.Record:
+    found = req.contacts.values_list("on", "mode")
+    return contacts.evaluate(req.starts_on, req.ends_on, found, today=today)
+
+
+def test_demo_shows_every_request_state(demo):
     states = set(PracticeRequest.objects.values_list("state", flat=True))
-    assert states == set(S.values) - {S.COMPLETED}
+    assert states == set(S.values)
 
 
 def test_demo_requests_come_from_both_colleges(demo):
@@ -104,3 +124,112 @@ def test_seed_practice_twice_changes_nothing(demo):
     first = snapshot()
     assert seed_practice() == 0
     assert snapshot() == first
+
+
+# --- in practice: contacts (Art 20) and allowances (Art 23) -------------------------------------
+
+
+def test_art20_demo_mentor_practice_missed_a_month_and_its_base_is_red(demo):
+    today = timezone.localdate()
+    req = PracticeRequest.objects.get(student__username="student", state=S.APPROVED)
+    assert req.base_supervisor.user == demo["mentor"]
+    assert req.starts_on <= today <= req.ends_on
+    record = _record(req, today)
+    assert record.status == contacts.RED
+    assert [m.month for m in record.missed_months] == [req.starts_on.replace(day=1)]
+    panel = {
+        line.key: line for line in compliance.lines(compliance.facts_for(req.base), today=today)
+    }
+    assert panel["contacts"].status == compliance.RED
+    assert f"赵雨桐：{record.missed_months[0].label}未沟通" in panel["contacts"].detail
+
+
+def test_art20_demo_every_other_practice_is_compliant_and_both_supervisors_record(demo):
+    today = timezone.localdate()
+    started = PracticeRequest.objects.filter(state=S.APPROVED, starts_on__lte=today)
+    missed = started.get(student__username="student")
+    now = started.filter(ends_on__gte=today)
+    assert now.count() >= 3  # students at their base today
+    modes = set()
+    for req in started.select_related("base_supervisor__user", "student__student_profile"):
+        if req != missed:
+            assert _record(req, today).status == contacts.GREEN, req
+        found = list(req.contacts.all())
+        assert all(req.starts_on <= c.on <= min(req.ends_on, today) for c in found), req
+        tutor = req.student.student_profile.campus_supervisor
+        assert {c.recorded_by for c in found} == {tutor, req.base_supervisor.user}, req
+        assert all(c.topic and c.notes for c in found)
+        modes |= {c.mode for c in found}
+    assert modes == set(ContactMode.values)
+    for base in Base.objects.exclude(pk=missed.base_id):
+        line = compliance.supervision(compliance.facts_for(base), today)
+        assert line.status == compliance.GREEN, (base, line.detail)
+
+
+def test_art23_demo_allowances_month_by_month_for_the_months_that_are_over(demo):
+    today = timezone.localdate()
+    allowances = list(Allowance.objects.select_related("request__student", "recorded_by"))
+    per_practice = {a.request for a in allowances}
+    assert len(per_practice) >= 5 and max(r.allowances.count() for r in per_practice) >= 6
+    for allowance in allowances:
+        req = allowance.request
+        assert allowance.month in months_between(req.starts_on, req.ends_on)
+        assert month_end(allowance.month) < today
+        assert Decimal("1") <= allowance.amount <= Decimal("2000"), allowance
+        assert allowance.note
+        by = allowance.recorded_by
+        assert rules.is_base_supervisor(req, by) or rules.is_college_staff(req, by)
+    assert any(a.recorded_by.has_role(R.COLLEGE_SECRETARY) for a in allowances)
+
+
+# --- after the practice: Annex 3 (Art 24) and clearance (Art 25) ---------------------------------
+
+
+def test_art24_demo_assessments_in_every_state_and_one_returned(demo):
+    states = set(PracticeAssessment.objects.values_list("state", flat=True))
+    assert states == set(A.values)
+    returned = PracticeAssessment.objects.get(state=A.DRAFT, round__gte=1)
+    (log,) = logs(returned, "return_to_draft")
+    assert log.role == R.CAMPUS_SUPERVISOR and "请补充分析" in log.comment
+    archived = PracticeAssessment.objects.get(state=A.ARCHIVED)
+    assert archived.request.state == S.COMPLETED and archived.request.thesis
+    assert PracticeRequest.objects.get(state=S.COMPLETED) == archived.request
+    graded = PracticeAssessment.objects.exclude(state__in=[A.DRAFT, A.BASE_SUPERVISOR_REVIEW])
+    assert {a.grade for a in graded} >= {"excellent", "good"}
+
+
+def test_art24_demo_assessments_are_complete_with_reports_of_their_own(demo):
+    reports = {}
+    for assessment in PracticeAssessment.objects.select_related("request__student"):
+        assert assessment_checks.problems(assessment) == [], assessment
+        req = assessment.request
+        assert req.starts_on <= assessment.signed_on <= timezone.localdate()
+        assert count_chars(assessment.report) >= assessment_checks.REPORT_MIN_CHARS
+        sentences = [s for s in re.split(r"[。\n]", assessment.report) if s.strip()]
+        assert len(sentences) == len(set(sentences)), assessment  # nothing said twice
+        reports[assessment.pk] = sentences
+    for pk, sentences in reports.items():
+        elsewhere = set().union(*(set(v) for other, v in reports.items() if other != pk))
+        own = sum(count_chars(s) for s in sentences if s not in elsewhere)
+        assert own >= sum(map(count_chars, sentences)) / 3, pk
+
+
+def test_art24_art25_demo_mentor_has_an_assessment_to_grade_and_a_clearance_to_answer(demo):
+    mentor = demo["mentor"]
+    waiting = PracticeAssessment.objects.get(state=A.BASE_SUPERVISOR_REVIEW)
+    assert rules.assessment_is_current_reviewer(waiting, mentor)
+    pending = PublicationClearance.objects.get(state=ClearanceState.PENDING)
+    assert rules.is_base_supervisor(pending.request, mentor)
+
+
+def test_art25_demo_clearances_in_every_state(demo):
+    clearances = PublicationClearance.objects.select_related("request__base_supervisor")
+    assert {c.state for c in clearances} == set(ClearanceState.values)
+    for clearance in clearances:
+        assert logs(clearance)[0].transition == "ask"
+        if clearance.state != ClearanceState.PENDING:
+            assert clearance.answered_by == clearance.request.base_supervisor.user
+            assert clearance.answer
+    confidential = clearances.get(state=ClearanceState.CONFIDENTIAL)
+    assert confidential.agreement_scan and confidential.agreement_scan_name
+    assert not clearances.get(state=ClearanceState.OPEN).agreement_scan
