@@ -35,7 +35,15 @@ class CompletionForm(forms.ModelForm):
     class Meta:
         model = TaskCompletion
         fields = ["status", "note"]
-        widgets = {"note": forms.TextInput(attrs={"placeholder": "可选：完成情况说明"})}
+        widgets = {
+            "status": forms.Select(
+                attrs={"class": "form-select form-select-sm", "aria-label": "完成情况"}
+            ),
+            "note": forms.TextInput(
+                attrs={"class": "form-control form-control-sm", "aria-label": "说明",
+                       "placeholder": "可选：完成情况说明"}
+            ),
+        }  # fmt: skip
 
 
 CompletionFormSet = modelformset_factory(TaskCompletion, form=CompletionForm, extra=0)

@@ -38,7 +38,9 @@ def test_mentor_records_a_contact_from_her_home(page, phone_page, live_demo):
     page.locator("#id_on").fill(day.isoformat())
     page.get_by_label("面对面").check()
     page.get_by_label("沟通主题").fill("浏览器测试：苦荞品比试验数据复核")
-    page.get_by_label("沟通内容").fill("双方导师商定由基地导师复核田间记载本，校内导师审阅统计方法。")
+    page.get_by_label("沟通内容").fill(
+        "双方导师商定由基地导师复核田间记载本，校内导师审阅统计方法。"
+    )
     screenshot(page, "practice-contact-new")
     page.get_by_role("button", name="登记").click()
     expect(page.get_by_text("沟通记录已登记。")).to_be_visible()

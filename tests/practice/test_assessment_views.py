@@ -121,7 +121,9 @@ def test_student_saves_the_draft_through_the_page(client, people, approved):
     assert response["Location"] == url("assessment_edit", assessment)
     assessment = fresh(assessment)
     assert assessment.report == report_of(300) and assessment.signature == "赵雨桐"
-    statuses = list(assessment.completions.order_by("task__position").values_list("status", "note"))
+    statuses = list(
+        assessment.completions.order_by("task__position").values_list("status", "note")
+    )
     assert statuses == [(TaskStatus.DONE, ""), (TaskStatus.PARTIAL, "黄酮测定推迟一个月")]
 
 
@@ -227,7 +229,9 @@ def test_each_reviewer_returns_with_a_comment(client, people, filled, mentor, st
     login(client, mentor if who == "mentor" else people[who])
     response = client.post(url("assessment_return", assessment), seen_post(assessment, comment=""))
     assert response.status_code == 200 and fresh(assessment).state == state
-    client.post(url("assessment_return", assessment), seen_post(assessment, comment="请补充不足。"))
+    client.post(
+        url("assessment_return", assessment), seen_post(assessment, comment="请补充不足。")
+    )
     assessment = fresh(assessment)
     assert assessment.state == A.DRAFT and assessment.round == 1
     assert assessment.grade == ""  # graded afresh on the next submission
@@ -265,7 +269,9 @@ def test_actions_are_post_or_confirmation_only_and_need_what_the_page_showed(
     assessment = advance_assessment_to(filled, A.CAMPUS_SUPERVISOR_REVIEW, people)
     login(client, people["tutor_a"])
     assert client.put(url("assessment_campus_supervisor_approve", assessment)).status_code == 405
-    response = client.post(url("assessment_campus_supervisor_approve", assessment), {"comment": "x"})
+    response = client.post(
+        url("assessment_campus_supervisor_approve", assessment), {"comment": "x"}
+    )
     assert response.status_code == 404
     assert fresh(assessment).state == A.CAMPUS_SUPERVISOR_REVIEW
 
