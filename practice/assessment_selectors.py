@@ -6,6 +6,7 @@ from practice import rules
 from practice.choices import AssessmentState as A
 from practice.models import PracticeAssessment
 from practice.selectors import Action, Opinion, allowed
+from practice.selectors import last_return as last_return
 from xcu_bases.models import TransitionLog
 
 # The four opinion boxes, in the order of the chain.
@@ -26,18 +27,6 @@ def opinions(timeline: list[TransitionLog]) -> list[Opinion]:
         elif entry.transition in dict(OPINIONS):
             latest[entry.transition] = entry
     return [Opinion(label, latest.get(name)) for name, label in OPINIONS]
-
-
-def last_return(assessment: PracticeAssessment) -> TransitionLog | None:
-    if assessment.state != A.DRAFT or not assessment.round:
-        return None
-    return (
-        TransitionLog.objects.for_object(assessment)
-        .filter(transition="return_to_draft")
-        .select_related("by")
-        .order_by("-at", "-pk")
-        .first()
-    )
 
 
 # (transition, action key in the URL, label, style, icon) in the order buttons appear.

@@ -38,6 +38,13 @@ def _form_page(request, req, form, *, title, note, submit, anchor):
     )  # fmt: skip
 
 
+def _flash_errors(request, form, what: str) -> None:
+    """A file form posted from a section of another page: its errors go back as messages."""
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, f"{what}：{message}")
+
+
 def _refuse(form, error: WorkflowError):
     form.add_error(None, error.message)
 
@@ -100,9 +107,7 @@ def thesis_upload(request, pk):
         raise Http404
     form = ThesisForm(request.POST, request.FILES, label="学位论文")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, f"学位论文未上传：{message}")
+        _flash_errors(request, form, "学位论文未上传")
         return redirect(_record_url(req, "thesis"))
     try:
         record_services.thesis_set(req=req, file=form.cleaned_data["file"], by=request.user)
@@ -221,9 +226,7 @@ def clearance_agreement(request, pk):
         raise Http404
     form = FileForm(request.POST, request.FILES, label="保密协议扫描件")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, f"保密协议未上传：{message}")
+        _flash_errors(request, form, "保密协议未上传")
         return redirect("practice:clearance_detail", pk=clearance.pk)
     try:
         record_services.clearance_agreement_set(

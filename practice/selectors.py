@@ -60,7 +60,8 @@ def changes(req: PracticeRequest, current: dict) -> list[dict] | None:
     return snapshot.diff(previous.data, current) if previous else None
 
 
-def last_return(req: PracticeRequest) -> TransitionLog | None:
+def last_return(req) -> TransitionLog | None:
+    """The comment a draft came back with (Annex 2 or Annex 3): none before any submission."""
     if req.state != S.DRAFT or not req.round:
         return None
     return (
