@@ -4,8 +4,9 @@ panel, the registry's filters and (later) the reminders.
 Each line is red / amber / green and cites the article it comes from.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -51,8 +52,41 @@ class Facts:
     practices: list = field(default_factory=list)  # practice.contacts.Practice, students there now
 
 
+def yearly_checks_at(bases) -> dict[int, set[int]]:
+    """Calendar years of each base's finalised yearly checks (Art 29), in one query.
+    ``bases``: ids or a queryset of bases."""
+    from django.db.models import QuerySet
+
+    from evaluation.choices import EvaluationState, RoundKind
+    from evaluation.models import BaseEvaluation
+
+    rows = BaseEvaluation.objects.filter(
+        state=EvaluationState.FINALISED, round__kind=RoundKind.YEARLY
+    )
+    if isinstance(bases, QuerySet):
+        rows = rows.filter(base__in=bases.order_by().values("pk"))
+    else:
+        rows = rows.filter(base_id__in=list(bases))
+    found: dict[int, set[int]] = defaultdict(set)
+    for base_id, year in rows.values_list("base_id", "round__year"):
+        found[base_id].add(year)
+    return found
+
+
+def agreement_years_checked(starts_on: date | None, check_years) -> set[int]:
+    """Agreement year n is checked by the yearly check of the calendar year it ends in."""
+    if starts_on is None:
+        return set()
+    return {
+        n
+        for n in range(1, 11)
+        if (add_years(starts_on, n) - timedelta(days=1)).year in set(check_years)
+    }
+
+
 def facts_for(base) -> Facts:
     practices = contacts.practices_at([base.pk])[base.pk]
+    check_years = yearly_checks_at([base.pk])[base.pk]
     agreement = base.agreements.order_by("-ends_on").first()
     if agreement is None:
         return Facts(established=base.plaque_date is not None, practices=practices)
@@ -71,6 +105,7 @@ def facts_for(base) -> Facts:
             )
         ),
         practices=practices,
+        checked_years=agreement_years_checked(agreement.starts_on, check_years),
     )
 
 
@@ -101,8 +136,9 @@ def with_facts(queryset):
     )
 
 
-def facts_from_annotations(base, practices=()) -> Facts:
-    """``practices``: this base's entry of ``practice.contacts.practices_at`` for the page."""
+def facts_from_annotations(base, practices=(), check_years=()) -> Facts:
+    """``practices``: this base's entry of ``practice.contacts.practices_at`` for the page;
+    ``check_years``: its entry of ``yearly_checks_at``."""
     return Facts(
         starts_on=base.agreement_starts,
         ends_on=base.agreement_ends,
@@ -111,6 +147,7 @@ def facts_from_annotations(base, practices=()) -> Facts:
         funded_years={n for n in range(1, FUNDED_YEARS + 1) if getattr(base, f"funded_{n}")},
         established=base.plaque_date is not None,
         practices=list(practices),
+        checked_years=agreement_years_checked(base.agreement_starts, check_years),
     )
 
 

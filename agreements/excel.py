@@ -89,11 +89,14 @@ class BaseExporter(ListExporter):
     def iter_rows(self):
         participating = self.participating()
         practices = contacts.practices_at(self.queryset)  # Art 20, for the compliance column
+        checks = compliance.yearly_checks_at(self.queryset)  # Art 29
         for base in self.bases().iterator(chunk_size=self.chunk_size):
-            yield self.row(base, participating.get(base.pk, []), practices[base.pk])
+            yield self.row(
+                base, participating.get(base.pk, []), practices[base.pk], checks[base.pk]
+            )
 
-    def row(self, base, participating: list[str], practices=()) -> tuple:
-        facts = compliance.facts_from_annotations(base, practices)
+    def row(self, base, participating: list[str], practices=(), check_years=()) -> tuple:
+        facts = compliance.facts_from_annotations(base, practices, check_years)
         lines = compliance.lines(facts, today=self.today)
         todo = [line.title for line in lines if line.status != compliance.GREEN]
         funded = "、".join(str(n) for n in sorted(facts.funded_years))

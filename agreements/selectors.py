@@ -63,9 +63,11 @@ class Badge:
 def with_compliance(bases, *, today: date) -> list[Base]:
     """The worst line of each base's panel, from the registry's annotations (no queries)."""
     bases = list(bases)
-    practices = contacts.practices_at(base.pk for base in bases)
+    ids = [base.pk for base in bases]
+    practices = contacts.practices_at(ids)
+    checks = compliance.yearly_checks_at(ids)
     for base in bases:
-        facts = compliance.facts_from_annotations(base, practices[base.pk])
+        facts = compliance.facts_from_annotations(base, practices[base.pk], checks[base.pk])
         status = compliance.worst(compliance.lines(facts, today=today))
         base.compliance = Badge(status, compliance.LABELS[status])
     return bases

@@ -175,14 +175,15 @@ def test_registry_query_count_does_not_grow(
     login(client, people["office"])
     for n in range(3):
         make_base(f"基地{n:02d}", college_a, by=people["office"])
-    # 9 for the registry, + 2 for the students in practice and their contacts (Art 20).
-    with django_assert_max_num_queries(11):
+    # 9 for the registry, + 2 for the students in practice and their contacts (Art 20),
+    # + 1 for the yearly checks (Art 29).
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("agreements:base_list")).status_code == 200
     for n in range(3, 40):
         base = make_base(f"基地{n:02d}", college_a, by=people["office"])
         Course.objects.create(base=base, title="课程", starts_on=base.agreements.get().starts_on,
                               people="甲")  # fmt: skip
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("agreements:base_list"))
     assert "第 1 / 2 页" in response.text
 
