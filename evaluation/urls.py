@@ -1,8 +1,19 @@
-"""URLs of evaluation: the annex 4 standard, yearly checks, term assessments and expert scores.
+"""URLs of evaluation: rounds, base evaluations, expert scoring (Annex 4, Art 29)."""
 
-Routes arrive with the issue that builds this part; until then the app is
-registered and mounted at /evaluation/ with none of its own.
-"""
+from django.urls import path
+
+from evaluation import views
 
 app_name = "evaluation"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.round_list, name="rounds"),
+    path("rounds/new/", views.round_new, name="round_new"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
+    path("evaluations/<int:pk>/evidence/", views.evaluation_evidence, name="evaluation_evidence"),
+    path("evaluations/<int:pk>/assign/", views.evaluation_assign, name="evaluation_assign"),
+    path("evaluations/<int:pk>/return/", views.evaluation_return, name="evaluation_return"),
+    path("evaluations/<int:pk>/finalise/", views.evaluation_finalise, name="evaluation_finalise"),
+    path("assignments/<int:pk>/scores/", views.assignment_score, name="assignment_score"),
+]

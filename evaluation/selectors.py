@@ -1,0 +1,110 @@
+"""Reads for the evaluation pages: rounds a user may see, facts beside the evidence, what an
+expert may see of the others (nothing before submitting their own)."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from agreements import compliance
+from evaluation.choices import Grade
+from evaluation.models import BaseEvaluation, EvaluationRound, ExpertAssignment
+from xcu_bases import access
+
+
+def rounds_visible_to(user) -> QuerySet:
+    if access.is_office(user):
+        qs = EvaluationRound.objects.all()
+    else:
+        qs = EvaluationRound.objects.filter(
+            pk__in=BaseEvaluation.objects.visible_to(user).values("round_id")
+        )
+    return qs.select_related("standard").annotate(
+        n_bases=Count("evaluations", distinct=True),
+        n_finalised=Count("evaluations", filter=Q(evaluations__state="finalised"), distinct=True),
+    )
+
+
+def evaluations_of(evaluation_round, user) -> list[BaseEvaluation]:
+    """The round's bases the user may see, ranked: finalised by total, then the rest."""
+    rows = list(
+        BaseEvaluation.objects.visible_to(user)
+        .filter(round=evaluation_round)
+        .select_related("base", "base__college")
+        .prefetch_related("assignments__expert")
+    )
+    rows.sort(key=lambda e: (e.total is None, -(e.total or 0), e.base.name))
+    return rows
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    percent: int
+    grade: str
+
+
+def distribution(rows: list[BaseEvaluation]) -> list[Bar]:
+    """Grades of the finalised evaluations, for the bar chart."""
+    done = [e for e in rows if e.grade]
+    bars = []
+    for grade in Grade:
+        count = sum(1 for e in done if e.grade == grade)
+        bars.append(Bar(grade.label, count, round(100 * count / len(done)) if done else 0, grade))
+    return bars
+
+
+def my_assignment(evaluation, user) -> ExpertAssignment | None:
+    return evaluation.assignments.filter(expert=user).first()
+
+
+def others_visible(evaluation, user, mine) -> bool:
+    """Experts never see the others' scores before submitting their own (nor colleges before
+    the grade); the office sees everything."""
+    if access.is_office(user):
+        return True
+    return mine is not None and mine.submitted_at is not None
+
+
+def indicator_means(evaluation) -> dict[int, Decimal]:
+    """Mean of the submitted experts' points per indicator, rounded to 0.1."""
+    sums: dict[int, list[Decimal]] = {}
+    for assignment in evaluation.assignments.filter(submitted_at__isnull=False).prefetch_related(
+        "scores"
+    ):
+        for score in assignment.scores.all():
+            if score.points is not None:
+                sums.setdefault(score.indicator_id, []).append(score.points)
+    return {
+        pk: (sum(v) / len(v)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        for pk, v in sums.items()
+    }
+
+
+def facts(evaluation, *, today) -> list[tuple[str, str]]:
+    """What the system already knows about the base, shown beside the evidence."""
+    from practice.choices import RequestState
+    from practice.models import PracticeRequest
+
+    base = evaluation.base
+    requests = PracticeRequest.objects.filter(base=base)
+    hosted = requests.filter(state__in=[RequestState.APPROVED, RequestState.COMPLETED]).count()
+    finished = requests.filter(state=RequestState.COMPLETED).count()
+    lines = compliance.lines(compliance.facts_for(base), today=today)
+    found = [
+        ("接收实践研究生", f"{hosted} 人（已完成 {finished} 人）"),
+        ("共建实践课程", f"{base.courses.count()} 门"),
+        ("联合科研项目", f"{base.projects.count()} 项"),
+    ]
+    found += [(line.title, line.detail) for line in lines if line.key in ("contacts", "funding")]
+    return found
+
+
+def history(base) -> list[BaseEvaluation]:
+    """The base's finalised totals across years, oldest first (for its chart)."""
+    return list(
+        BaseEvaluation.objects.filter(base=base, state="finalised")
+        .select_related("round")
+        .order_by("round__year", "round__kind", "pk")
+    )

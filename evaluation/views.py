@@ -1,0 +1,252 @@
+"""Evaluation pages (Annex 4, Art 29). Views route: parse input, call one service, render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from evaluation import selectors, services
+from evaluation.choices import EvaluationState as E
+from evaluation.choices import RoundKind
+from evaluation.forms import AssignForm, CommentForm, RoundForm, parse_points
+from evaluation.models import BaseEvaluation, EvaluationRound, ExpertAssignment, Standard
+from xcu_bases import access
+from xcu_bases.selectors import timeline
+from xcu_bases.workflow import WorkflowError
+
+
+def _office_only(request):
+    if not access.is_office(request.user):
+        raise Http404
+
+
+def _flash(request, error: WorkflowError):
+    messages.error(request, error.message)
+    for detail in error.details:
+        messages.warning(request, detail)
+
+
+@require_GET
+def round_list(request):
+    user = request.user
+    if not (access.is_office(user) or access.is_college_staff(user) or user.has_role("expert")):
+        raise Http404
+    rounds = selectors.rounds_visible_to(user)
+    assignments = (
+        ExpertAssignment.objects.filter(expert=request.user)
+        .select_related("evaluation__base", "evaluation__round")
+        .order_by("submitted_at", "-evaluation__round__year")[:100]
+    )
+    return render(
+        request,
+        "evaluation/round_list.html",
+        {
+            "rounds": rounds,
+            "assignments": assignments,
+            "is_office": access.is_office(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_new(request):
+    _office_only(request)
+    today = timezone.localdate()
+    kind = request.GET.get("kind", RoundKind.YEARLY)
+    kind = kind if kind in RoundKind.values else RoundKind.YEARLY
+    year = (
+        int(request.GET.get("year", today.year))
+        if request.GET.get("year", "").isdigit()
+        else today.year
+    )
+    initial = {
+        "year": year, "kind": kind,
+        "standard": Standard.objects.filter(year__lte=year).order_by("-year").first(),
+        "bases": list(services.proposed_bases(year, kind)),
+    }  # fmt: skip
+    form = RoundForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation_round = services.round_open(by=request.user, **form.cleaned_data)
+        except WorkflowError as error:
+            _flash(request, error)
+        else:
+            messages.success(request, f"已发起{evaluation_round}，请为各基地分配评审专家。")
+            return redirect("evaluation:round_detail", pk=evaluation_round.pk)
+    return render(request, "evaluation/round_new.html", {"form": form})
+
+
+def _get_round(request, pk) -> EvaluationRound:
+    return get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
+
+
+@require_GET
+@never_cache
+def round_detail(request, pk):
+    evaluation_round = _get_round(request, pk)
+    rows = selectors.evaluations_of(evaluation_round, request.user)
+    return render(
+        request,
+        "evaluation/round_detail.html",
+        {
+            "round": evaluation_round,
+            "rows": rows,
+            "bars": selectors.distribution(rows),
+            "is_office": access.is_office(request.user),
+        },
+    )
+
+
+def _get_evaluation(request, pk) -> BaseEvaluation:
+    qs = BaseEvaluation.objects.visible_to(request.user).select_related(
+        "base", "base__college", "round", "round__standard"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@require_GET
+@never_cache
+def evaluation_detail(request, pk):
+    evaluation = _get_evaluation(request, pk)
+    user = request.user
+    mine = selectors.my_assignment(evaluation, user)
+    indicators = list(evaluation.round.standard.indicators.select_related("parent"))
+    evidence = {e.indicator_id: e for e in evaluation.evidence.all()}
+    my_scores = {s.indicator_id: s for s in mine.scores.all()} if mine else {}
+    show_all = selectors.others_visible(evaluation, user, mine)
+    means = selectors.indicator_means(evaluation) if show_all else {}
+    rows = [
+        {"indicator": i, "evidence": evidence.get(i.pk), "mine": my_scores.get(i.pk),
+         "mean": means.get(i.pk)}
+        for i in indicators
+    ]  # fmt: skip
+    return render(
+        request,
+        "evaluation/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "rows": rows,
+            "mine": mine,
+            "show_all": show_all,
+            "assignments": list(evaluation.assignments.select_related("expert"))
+            if show_all or access.is_office(user)
+            else [],
+            "facts": selectors.facts(evaluation, today=timezone.localdate()),
+            "can_self_assess": evaluation.state == E.SELF_ASSESSMENT
+            and services.may_self_assess(evaluation, user),
+            "can_score": mine is not None
+            and mine.submitted_at is None
+            and evaluation.state == E.SCORING,
+            "is_office": access.is_office(user),
+            "assign_form": AssignForm() if access.is_office(user) else None,
+            "return_form": CommentForm(),
+            "timeline": list(timeline(evaluation)),
+        },
+    )
+
+
+@require_POST
+def evaluation_evidence(request, pk):
+    evaluation = _get_evaluation(request, pk)
+    if not services.may_self_assess(evaluation, request.user):
+        raise Http404
+    texts = {
+        row.indicator_id: request.POST.get(f"evidence-{row.indicator_id}", row.text)
+        for row in evaluation.evidence.all()
+    }
+    try:
+        services.evidence_save(evaluation=evaluation, by=request.user, texts=texts)
+        if "submit" in request.POST:
+            services.self_assessment_submit(evaluation=evaluation, by=request.user)
+            messages.success(request, "自评材料已提交，等待专家评分。")
+        else:
+            messages.success(request, "自评材料已保存。")
+    except WorkflowError as error:
+        _flash(request, error)
+    return redirect("evaluation:evaluation_detail", pk=evaluation.pk)
+
+
+@require_POST
+def evaluation_assign(request, pk):
+    _office_only(request)
+    evaluation = _get_evaluation(request, pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择评审专家。")
+        return redirect("evaluation:evaluation_detail", pk=evaluation.pk)
+    try:
+        created = services.experts_assign(
+            evaluation=evaluation, experts=form.cleaned_data["experts"], by=request.user
+        )
+    except WorkflowError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, f"已分配 {len(created)} 位专家。")
+    return redirect("evaluation:evaluation_detail", pk=evaluation.pk)
+
+
+@require_POST
+def evaluation_return(request, pk):
+    _office_only(request)
+    evaluation = _get_evaluation(request, pk)
+    form = CommentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise WorkflowError("请填写退回理由。")
+        services.evaluation_return(
+            evaluation=evaluation, by=request.user, comment=form.cleaned_data["comment"]
+        )
+    except WorkflowError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, "已退回学院补充自评材料。")
+    return redirect("evaluation:evaluation_detail", pk=evaluation.pk)
+
+
+@require_POST
+def evaluation_finalise(request, pk):
+    _office_only(request)
+    evaluation = _get_evaluation(request, pk)
+    try:
+        evaluation = services.evaluation_finalise(evaluation=evaluation, by=request.user)
+    except WorkflowError as error:
+        _flash(request, error)
+    else:
+        messages.success(
+            request, f"已定级：总分 {evaluation.total}，{evaluation.get_grade_display()}。"
+        )
+    return redirect("evaluation:evaluation_detail", pk=evaluation.pk)
+
+
+@require_POST
+def assignment_score(request, pk):
+    """The expert's own scores: save, or save and submit (then read-only)."""
+    assignment = get_object_or_404(
+        ExpertAssignment.objects.select_related("evaluation"), pk=pk, expert=request.user
+    )
+    values, errors = {}, []
+    for score in assignment.scores.select_related("indicator"):
+        try:
+            points = parse_points(request.POST.get(f"points-{score.indicator_id}", ""))
+        except ValidationError as error:
+            errors.append(f"{score.indicator.code}：{error.messages[0]}")
+            continue
+        values[score.indicator_id] = (
+            points,
+            request.POST.get(f"comment-{score.indicator_id}", ""),
+        )
+    try:
+        if errors:
+            raise WorkflowError("评分未保存。", errors)
+        services.scores_save(assignment=assignment, by=request.user, values=values)
+        if "submit" in request.POST:
+            services.scores_submit(assignment=assignment, by=request.user)
+            messages.success(request, "评分已提交。")
+        else:
+            messages.success(request, "评分已保存，提交前可继续修改。")
+    except WorkflowError as error:
+        _flash(request, error)
+    return redirect("evaluation:evaluation_detail", pk=assignment.evaluation_id)
