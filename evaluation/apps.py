@@ -7,3 +7,6 @@ class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = "基地评估"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from evaluation import inbox  # noqa: F401  (registers inbox providers)
