@@ -15,5 +15,7 @@ urlpatterns = [
     path("evaluations/<int:pk>/assign/", views.evaluation_assign, name="evaluation_assign"),
     path("evaluations/<int:pk>/return/", views.evaluation_return, name="evaluation_return"),
     path("evaluations/<int:pk>/finalise/", views.evaluation_finalise, name="evaluation_finalise"),
+    path("evaluations/<int:pk>/annex4.pdf", views.evaluation_pdf, name="evaluation_pdf"),
+    path("standards/<int:pk>/annex4.pdf", views.standard_blank_pdf, name="standard_blank_pdf"),
     path("assignments/<int:pk>/scores/", views.assignment_score, name="assignment_score"),
 ]

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from evaluation import selectors, services
+from evaluation import printing, selectors, services
 from evaluation.choices import EvaluationState as E
 from evaluation.choices import RoundKind
 from evaluation.forms import AssignForm, CommentForm, RoundForm, parse_points
@@ -250,3 +250,27 @@ def assignment_score(request, pk):
     except WorkflowError as error:
         _flash(request, error)
     return redirect("evaluation:evaluation_detail", pk=assignment.evaluation_id)
+
+
+def _pdf(data: bytes, serial: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{serial}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def evaluation_pdf(request, pk):
+    """Annex 4 filled in for one base: whoever may see the evaluation."""
+    evaluation = _get_evaluation(request, pk)
+    return _pdf(*printing.render_annex4(evaluation))
+
+
+@require_GET
+def standard_blank_pdf(request, pk):
+    """A blank Annex 4 for experts who score on paper."""
+    user = request.user
+    if not (access.is_office(user) or access.is_college_staff(user) or user.has_role("expert")):
+        raise Http404
+    standard = get_object_or_404(Standard, pk=pk)
+    return _pdf(*printing.render_blank_annex4(standard))

@@ -170,3 +170,17 @@ def test_round_list_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("evaluation:rounds")).text
     assert BaseEvaluation.objects.count() == 12 and page.count("年度对标") >= 12
+
+
+def test_annex4_pdfs_are_served_to_those_who_see_the_evaluation(client, people, evaluation):
+    login(client, people["secretary_a"])
+    response = client.get(reverse("evaluation:evaluation_pdf", args=[evaluation.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    blank = client.get(
+        reverse("evaluation:standard_blank_pdf", args=[evaluation.round.standard_id])
+    )
+    assert blank.status_code == 200 and blank["Content-Type"] == "application/pdf"
+    login(client, people["secretary_b"])
+    assert (
+        client.get(reverse("evaluation:evaluation_pdf", args=[evaluation.pk])).status_code == 404
+    )
