@@ -23,6 +23,7 @@ ACCOUNTS = [
     ("legal", "李婷", ["legal_office"], None, "legal@xcc.edu.cn", "0834-2580131"),
     ("expert", "王建国", ["expert"], None, "wangjg@xcc.edu.cn", "13908140001"),
     ("expert2", "李正祥", ["expert"], None, "lizx@xcc.edu.cn", "13908140002"),
+    ("expert3", "王丽华", ["expert"], None, "wanglh@xcc.edu.cn", "13908140003"),
     ("tutor", "张明华", ["campus_supervisor"], "01", "zhangmh@xcc.edu.cn", "13908140102"),
     ("mentor", "吉克阿依", ["base_supervisor"], None, "jikeay@lsnk.com.cn", "13908140203"),
     ("secretary2", "刘芳", ["college_secretary"], "02", "liufang@xcc.edu.cn", "0834-2580311"),

@@ -45,11 +45,7 @@ def items_for(user) -> list[NavItem]:
         or user.has_role(RoleCode.LEGAL_OFFICE)
     ):
         items.append(NavItem("协议书模板", "agreements:templates", "file-earmark-ruled"))
-    if (
-        access.is_office(user)
-        or access.is_college_staff(user)
-        or user.has_role(RoleCode.EXPERT)
-    ):
+    if access.is_office(user) or access.is_college_staff(user) or user.has_role(RoleCode.EXPERT):
         items.append(NavItem("基地评估", "evaluation:rounds", "clipboard-data"))
     if access.can_list_students(user):
         items.append(NavItem("研究生名单", "student_list", "people"))

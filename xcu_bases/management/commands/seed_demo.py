@@ -3,6 +3,7 @@ from django.db import transaction
 
 from agreements.demo import seed_bases
 from applications.demo import seed_applications
+from evaluation.demo import seed_evaluation
 from practice.demo import seed_practice
 from xcu_bases import demo, services
 from xcu_bases.models import College, Role, StudentProfile, User
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         seed_applications(stdout=self.stdout)
         seed_bases(stdout=self.stdout)
         seed_practice(stdout=self.stdout)
+        seed_evaluation(stdout=self.stdout)
 
     def _user(self, username, name, email, phone, college, is_superuser=False):
         user, new = User.objects.get_or_create(

@@ -1,0 +1,77 @@
+"""The evaluation demo of seed_demo: a finished yearly check with all three grades and no
+consequences for the bases, an open one waiting for the experts, and seeding twice changes
+nothing."""
+
+from django.utils import timezone
+
+from agreements.choices import BaseState
+from evaluation.choices import EvaluationState as E
+from evaluation.choices import Grade, RoundKind, RoundState, StandardState
+from evaluation.demo import HANGTIAN, seed_evaluation
+from evaluation.models import EvaluationRound, Evidence, Score, Standard
+from tests.xcu_bases.test_seed import snapshot
+from xcu_bases.models import TransitionLog
+
+
+def _round(year) -> EvaluationRound:
+    return EvaluationRound.objects.get(year=year, kind=RoundKind.YEARLY)
+
+
+def test_demo_standards_for_last_year_and_this_year_the_later_a_copy(demo):
+    year = timezone.localdate().year
+    last, this = Standard.objects.get(year=year - 1), Standard.objects.get(year=year)
+    assert this.copied_from == last
+    assert {last.state, this.state} == {StandardState.IN_USE}
+    assert list(this.indicators.values_list("code", "max_points")) == list(
+        last.indicators.values_list("code", "max_points")
+    )
+
+
+def test_demo_finished_round_has_all_three_grades_and_revokes_nothing(demo):
+    finished = _round(timezone.localdate().year - 1)
+    assert finished.state == RoundState.CLOSED
+    evaluations = list(finished.evaluations.select_related("base"))
+    assert len(evaluations) >= 3
+    assert {e.state for e in evaluations} == {E.FINALISED}
+    assert {e.grade for e in evaluations} == set(Grade.values)
+    for evaluation in evaluations:
+        assignments = list(evaluation.assignments.all())
+        assert 2 <= len(assignments) <= 3 and all(a.submitted_at for a in assignments)
+        assert evaluation.finalised_at and evaluation.total is not None
+        logged = TransitionLog.objects.for_object(evaluation).values_list("transition", flat=True)
+        assert list(logged) == ["submit", "finalise"]
+    scores = Score.objects.filter(assignment__evaluation__round=finished)
+    assert not scores.filter(points__isnull=True).exists()
+    assert not scores.filter(comment="").exists()
+    assert not Evidence.objects.filter(evaluation__round=finished, text="").exists()
+    # The grade the revoked base's reason cites; a yearly check itself has no consequences.
+    unqualified = next(e for e in evaluations if e.base.name == HANGTIAN)
+    assert (unqualified.grade, str(unqualified.total)) == (Grade.UNQUALIFIED, "52.0")
+    assert not any(e.base.recommended_provincial for e in evaluations)
+    revoked = [e.base for e in evaluations if e.base.state == BaseState.REVOKED]
+    assert [b.name for b in revoked] == [HANGTIAN]
+    # No consequence was recorded from the round (those read "<round>结果为…").
+    assert not TransitionLog.objects.filter(comment__startswith=f"{finished}结果为").exists()
+
+
+def test_demo_open_round_waits_for_the_experts(demo):
+    today = timezone.localdate()
+    open_round = _round(today.year)
+    assert open_round.state == RoundState.OPEN and open_round.deadline > today
+    states = set(open_round.evaluations.values_list("state", flat=True))
+    assert states == {E.SELF_ASSESSMENT, E.SCORING}
+    scoring = open_round.evaluations.filter(state=E.SCORING)
+    assert not Evidence.objects.filter(evaluation__in=scoring, text="").exists()
+    unsubmitted = [a for e in scoring for a in e.assignments.all() if a.submitted_at is None]
+    assert unsubmitted
+    # One expert part-way: some scores saved, not submitted.
+    part_way = [a for a in unsubmitted if a.scores.filter(points__isnull=False).exists()]
+    assert len(part_way) == 1
+    assert part_way[0].scores.filter(points__isnull=True).exists()
+    assert not open_round.evaluations.filter(state=E.FINALISED).exists()
+
+
+def test_seed_evaluation_twice_changes_nothing(demo):
+    first = snapshot()
+    assert seed_evaluation() == 0
+    assert snapshot() == first
