@@ -131,6 +131,21 @@ def indicator_update(*, indicator, by, name: str, description: str, max_points: 
         return indicator
 
 
+def standard_update(*, standard, by, rows: dict) -> Standard:
+    """``rows``: indicator id → (name, description, points); all or nothing."""
+    _office(by)
+    with transaction.atomic():
+        for indicator in standard.indicators.all():
+            if indicator.pk in rows:
+                name, description, points = rows[indicator.pk]
+                try:
+                    indicator_update(indicator=indicator, by=by, name=name,
+                                     description=description, max_points=points)  # fmt: skip
+                except WorkflowError as error:
+                    raise WorkflowError(f"{indicator.code}：{error.message}") from None
+        return standard
+
+
 # --- rounds -----------------------------------------------------------------------------
 
 

@@ -274,3 +274,69 @@ def standard_blank_pdf(request, pk):
         raise Http404
     standard = get_object_or_404(Standard, pk=pk)
     return _pdf(*printing.render_blank_annex4(standard))
+
+
+# --- the standard (Annex 4) ----------------------------------------------------------------
+
+
+@require_GET
+def standard_list(request):
+    _office_only(request)
+    standards = list(Standard.objects.prefetch_related("indicators"))
+    for standard in standards:
+        standard.problems = services.standard_problems(standard)
+    latest = standards[0].year if standards else timezone.localdate().year - 1
+    return render(
+        request, "evaluation/standard_list.html", {"standards": standards, "next_year": latest + 1}
+    )
+
+
+@require_POST
+def standard_create(request):
+    _office_only(request)
+    try:
+        year = int(request.POST.get("year", ""))
+        standard = services.standard_create(year=year, by=request.user)
+    except ValueError:
+        messages.error(request, "请填写年度。")
+        return redirect("evaluation:standards")
+    except WorkflowError as error:
+        _flash(request, error)
+        return redirect("evaluation:standards")
+    messages.success(request, f"已新建{standard}（复制自上一年度），可修改后用于评估。")
+    return redirect("evaluation:standard_edit", pk=standard.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def standard_edit(request, pk):
+    """Names, descriptions and points of a draft standard; a standard in use is read-only."""
+    _office_only(request)
+    standard = get_object_or_404(Standard, pk=pk)
+    indicators = list(standard.indicators.select_related("parent"))
+    errors = []
+    if request.method == "POST" and standard.editable:
+        rows = {}
+        for i in indicators:
+            try:
+                points = parse_points(request.POST.get(f"points-{i.pk}", ""))
+            except ValidationError as error:
+                errors.append(f"{i.code}：{error.messages[0]}")
+                continue
+            rows[i.pk] = (request.POST.get(f"name-{i.pk}", i.name),
+                          request.POST.get(f"description-{i.pk}", i.description), points)  # fmt: skip
+            i.name, i.description, i.max_points = rows[i.pk]
+        if not errors:
+            try:
+                services.standard_update(standard=standard, by=request.user, rows=rows)
+            except WorkflowError as error:
+                errors = [error.message, *error.details]
+            else:
+                messages.success(request, "评价标准已保存。")
+                return redirect("evaluation:standard_edit", pk=standard.pk)
+        messages.error(request, "评价标准未保存，请按提示修改；已填写的内容保留在页面上。")
+    return render(
+        request,
+        "evaluation/standard_edit.html",
+        {"standard": standard, "indicators": indicators, "errors": errors,
+         "problems": services.standard_problems(standard)},
+    )  # fmt: skip

@@ -184,3 +184,60 @@ def test_annex4_pdfs_are_served_to_those_who_see_the_evaluation(client, people, 
     assert (
         client.get(reverse("evaluation:evaluation_pdf", args=[evaluation.pk])).status_code == 404
     )
+
+
+# --- the standard ---------------------------------------------------------------------------------
+
+
+def standard_post(standard, **changes):
+    data = {}
+    for i in standard.indicators.all():
+        data[f"name-{i.pk}"] = i.name
+        data[f"description-{i.pk}"] = i.description
+        data[f"points-{i.pk}"] = str(i.max_points)
+    return data | changes
+
+
+def test_office_edits_a_draft_standard_and_sums_are_shown(client, people, standard):
+    login(client, people["office"])
+    a1 = standard.indicators.get(code="A1")
+    url = reverse("evaluation:standard_edit", args=[standard.pk])
+    client.post(
+        url, standard_post(standard, **{f"name-{a1.pk}": "组织机构与职责", f"points-{a1.pk}": "6"})
+    )
+    a1 = fresh(a1)
+    assert (a1.name, a1.max_points) == ("组织机构与职责", Decimal("6"))
+    page = client.get(url).text
+    assert 'data-testid="sum-problems"' in page and "其二级指标合计 16.0" in page
+
+
+def test_bad_points_keep_what_was_typed_and_save_nothing(client, people, standard):
+    login(client, people["office"])
+    a1 = standard.indicators.get(code="A1")
+    url = reverse("evaluation:standard_edit", args=[standard.pk])
+    response = client.post(
+        url, standard_post(standard, **{f"name-{a1.pk}": "新名称", f"points-{a1.pk}": "2.3"})
+    )
+    assert response.status_code == 200 and "以 0.5 分为单位" in response.text
+    assert "新名称" in response.text
+    assert fresh(a1).name != "新名称"
+
+
+def test_a_frozen_standard_is_read_only_and_next_year_is_a_copy(
+    client, people, standard, evaluation
+):
+    login(client, people["office"])
+    a1 = standard.indicators.get(code="A1")
+    client.post(reverse("evaluation:standard_edit", args=[standard.pk]),
+                standard_post(standard, **{f"name-{a1.pk}": "改不了"}))  # fmt: skip
+    assert fresh(a1).name != "改不了"
+    response = client.post(reverse("evaluation:standard_create"), {"year": "2027"})
+    copy = standard.__class__.objects.get(year=2027)
+    assert response["Location"] == reverse("evaluation:standard_edit", args=[copy.pk])
+    assert copy.indicators.count() == standard.indicators.count()
+
+
+def test_only_the_office_sees_standards(client, people, standard):
+    login(client, people["secretary_a"])
+    assert client.get(reverse("evaluation:standards")).status_code == 404
+    assert client.get(reverse("evaluation:standard_edit", args=[standard.pk])).status_code == 404
