@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.round_list, name="rounds"),
     path("rounds/new/", views.round_new, name="round_new"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/results.xlsx", views.round_export, name="round_export"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
     path("evaluations/<int:pk>/evidence/", views.evaluation_evidence, name="evaluation_evidence"),
     path("evaluations/<int:pk>/assign/", views.evaluation_assign, name="evaluation_assign"),

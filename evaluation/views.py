@@ -11,9 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from evaluation import printing, selectors, services
 from evaluation.choices import EvaluationState as E
 from evaluation.choices import RoundKind
+from evaluation.exports import RoundExporter
 from evaluation.forms import AssignForm, CommentForm, RoundForm, parse_points
 from evaluation.models import BaseEvaluation, EvaluationRound, ExpertAssignment, Standard
 from xcu_bases import access
+from xcu_bases.exports import xlsx_response
 from xcu_bases.selectors import timeline
 from xcu_bases.workflow import WorkflowError
 
@@ -340,3 +342,12 @@ def standard_edit(request, pk):
         {"standard": standard, "indicators": indicators, "errors": errors,
          "problems": services.standard_problems(standard)},
     )  # fmt: skip
+
+
+@require_GET
+def round_export(request, pk):
+    evaluation_round = _get_round(request, pk)
+    rows = selectors.evaluations_of(evaluation_round, request.user)
+    return xlsx_response(
+        RoundExporter(rows), f"{evaluation_round.year}-{evaluation_round.kind}-results.xlsx"
+    )

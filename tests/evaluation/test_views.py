@@ -241,3 +241,34 @@ def test_only_the_office_sees_standards(client, people, standard):
     login(client, people["secretary_a"])
     assert client.get(reverse("evaluation:standards")).status_code == 404
     assert client.get(reverse("evaluation:standard_edit", args=[standard.pk])).status_code == 404
+
+
+def test_round_results_export_to_excel(client, people, evaluation):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, people["secretary_a"])
+    response = client.get(reverse("evaluation:round_export", args=[evaluation.round_id]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("名次", "基地名称", "学院")
+    assert rows[1][1] == evaluation.base.name and rows[1][3] == "学院自评"
+    login(client, people["secretary_b"])
+    assert (
+        client.get(reverse("evaluation:round_export", args=[evaluation.round_id])).status_code
+        == 404
+    )
+
+
+def test_base_page_shows_the_history_of_totals_to_office_and_college(
+    client, people, standard, base
+):
+    from tests.evaluation.test_services import scored
+
+    evaluation = scored(people, standard, base, [Decimal("88")], kind=RoundKind.YEARLY, year=2025)
+    services.evaluation_finalise(evaluation=evaluation, by=people["office"])
+    login(client, people["secretary_a"])
+    page = client.get(reverse("agreements:base_detail", args=[base.pk])).text
+    assert 'data-testid="base-history"' in page and "88.0 分 · 优秀" in page
