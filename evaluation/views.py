@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,7 +41,8 @@ def round_list(request):
     assignments = (
         ExpertAssignment.objects.filter(expert=request.user)
         .select_related("evaluation__base", "evaluation__round")
-        .order_by("submitted_at", "-evaluation__round__year")[:100]
+        # Waiting ones first on every database (NULL sorts first on SQLite, last on PostgreSQL).
+        .order_by(F("submitted_at").asc(nulls_first=True), "-evaluation__round__year")[:100]
     )
     return render(
         request,

@@ -20,7 +20,9 @@ def test_expert_scores_a_base(page, live_demo):
     base_name = assignment.evaluation.base.name
     log_in(page, url, "expert")
     page.get_by_role("link", name="基地评估").first.click()
-    page.get_by_role("link", name=base_name).first.click()
+    tasks = page.locator("li", has_text="待评分")
+    tasks.get_by_role("link", name=base_name).first.click()
+    expect(page).to_have_url(f"{url}/evaluation/evaluations/{assignment.evaluation_id}/")
     expect(page.get_by_text("专家评分：每项 0 至满分，以 0.5 分为单位")).to_be_visible()
     inputs = page.locator("input[name^=points-]")
     expect(inputs.first).to_be_visible()
