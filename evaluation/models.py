@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from evaluation.choices import EvaluationState, Grade, RoundKind, RoundState, StandardState
 from xcu_bases import access
+from xcu_bases.uploads import GeneratedName
 
 POINTS = {"max_digits": 4, "decimal_places": 1}
 
@@ -188,6 +189,31 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.indicator} 自评"
+
+
+class EvidenceAttachment(models.Model):
+    """A file the college attaches to its self-assessment of one indicator (checked by content)."""
+
+    evaluation = models.ForeignKey(
+        BaseEvaluation, on_delete=models.CASCADE, related_name="attachments"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField("附件", upload_to=GeneratedName("evaluation/evidence"))
+    original_name = models.CharField("文件名", max_length=200)
+    kind = models.CharField("类型", max_length=10)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "自评附件"
+        verbose_name_plural = "自评附件"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
 
 
 class ExpertAssignment(models.Model):

@@ -3,7 +3,7 @@ expert scores and finalising with its consequences for the base (Art 29)."""
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from evaluation.models import (
     BaseEvaluation,
     EvaluationRound,
     Evidence,
+    EvidenceAttachment,
     ExpertAssignment,
     Indicator,
     Score,
@@ -24,6 +25,7 @@ from evaluation.models import (
 from xcu_bases import access
 from xcu_bases.choices import RoleCode
 from xcu_bases.services import record_transition
+from xcu_bases.uploads import EVIDENCE_KINDS, check_upload, safe_display_name
 from xcu_bases.workflow import AlreadyHandled, WorkflowError
 
 LABELS = {
@@ -221,20 +223,63 @@ def may_self_assess(evaluation, user) -> bool:
     return access.is_college_staff(user) and user.college_id == evaluation.base.college_id
 
 
-def evidence_save(*, evaluation, by, texts: dict[int, str]) -> None:
-    """``texts``: indicator id → the college's evidence."""
+MAX_ATTACHMENTS_PER_INDICATOR = 10
+
+
+def _lock_for_self_assessment(evaluation, by) -> BaseEvaluation:
+    locked = (
+        BaseEvaluation.objects.select_for_update()
+        .select_related("base", "round")
+        .get(pk=evaluation.pk)
+    )
+    if not may_self_assess(locked, by):
+        raise PermissionDenied("只有基地所属学院可以填写自评材料。")
+    if locked.state != E.SELF_ASSESSMENT:
+        raise WorkflowError("自评材料已提交，不能修改。")
+    return locked
+
+
+def evidence_save(*, evaluation, by, texts: dict[int, str], remove=()) -> None:
+    """``texts``: indicator id → the college's evidence; ``remove``: attachment ids to delete."""
     with transaction.atomic():
-        locked = (
-            BaseEvaluation.objects.select_for_update().select_related("base").get(pk=evaluation.pk)
-        )
-        if not may_self_assess(locked, by):
-            raise PermissionDenied("只有基地所属学院可以填写自评材料。")
-        if locked.state != E.SELF_ASSESSMENT:
-            raise WorkflowError("自评材料已提交，不能修改。")
+        locked = _lock_for_self_assessment(evaluation, by)
         for row in locked.evidence.select_for_update():
             if row.indicator_id in texts:
                 row.text = texts[row.indicator_id].strip()
                 row.save(update_fields=["text"])
+        if remove:
+            gone = list(locked.attachments.filter(pk__in=list(remove)))
+            EvidenceAttachment.objects.filter(pk__in=[a.pk for a in gone]).delete()
+            for attachment in gone:
+                transaction.on_commit(
+                    lambda f=attachment.file: f.storage.delete(f.name) if f.name else None
+                )
+
+
+def evidence_attach(*, evaluation, indicator_id: int, file, by) -> EvidenceAttachment:
+    """One file for one second-level indicator: type by content, size limit, 10 per indicator."""
+    with transaction.atomic():
+        locked = _lock_for_self_assessment(evaluation, by)
+        indicator = locked.round.standard.indicators.filter(
+            pk=indicator_id, parent__isnull=False
+        ).first()
+        if indicator is None:
+            raise WorkflowError("该指标不属于本次评估。")
+        try:
+            kind = check_upload(file, EVIDENCE_KINDS)
+        except ValidationError as error:
+            raise WorkflowError(f"{indicator.code}：{error.messages[0]}") from None
+        count = locked.attachments.filter(indicator=indicator).count()
+        if count >= MAX_ATTACHMENTS_PER_INDICATOR:
+            raise WorkflowError(
+                f"{indicator.code}：每项指标最多 {MAX_ATTACHMENTS_PER_INDICATOR} 个附件，"
+                f"“{safe_display_name(file.name)}”未上传。"
+            )
+        return EvidenceAttachment.objects.create(
+            evaluation=locked, indicator=indicator, file=file,
+            original_name=safe_display_name(file.name), kind=kind.label, size=file.size,
+            uploaded_by=by,
+        )  # fmt: skip
 
 
 def _transition(evaluation, name, *, by, role, comment=""):

@@ -13,6 +13,12 @@ urlpatterns = [
     path("rounds/<int:pk>/results.xlsx", views.round_export, name="round_export"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
     path("evaluations/<int:pk>/evidence/", views.evaluation_evidence, name="evaluation_evidence"),
+    path(
+        "evaluations/<int:pk>/files/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("evaluations/<int:pk>/assign/", views.evaluation_assign, name="evaluation_assign"),
     path("evaluations/<int:pk>/return/", views.evaluation_return, name="evaluation_return"),
     path("evaluations/<int:pk>/finalise/", views.evaluation_finalise, name="evaluation_finalise"),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,7 +14,13 @@ from evaluation.choices import EvaluationState as E
 from evaluation.choices import RoundKind
 from evaluation.exports import RoundExporter
 from evaluation.forms import AssignForm, CommentForm, RoundForm, parse_points
-from evaluation.models import BaseEvaluation, EvaluationRound, ExpertAssignment, Standard
+from evaluation.models import (
+    BaseEvaluation,
+    EvaluationRound,
+    EvidenceAttachment,
+    ExpertAssignment,
+    Standard,
+)
 from xcu_bases import access
 from xcu_bases.exports import xlsx_response
 from xcu_bases.selectors import timeline
@@ -99,6 +105,7 @@ def round_detail(request, pk):
             "round": evaluation_round,
             "rows": rows,
             "bars": selectors.distribution(rows),
+            "unfinished": sum(1 for row in rows if row.state != E.FINALISED),
             "is_office": access.is_office(request.user),
         },
     )
@@ -119,12 +126,15 @@ def evaluation_detail(request, pk):
     mine = selectors.my_assignment(evaluation, user)
     indicators = list(evaluation.round.standard.indicators.select_related("parent"))
     evidence = {e.indicator_id: e for e in evaluation.evidence.all()}
+    files: dict[int, list] = {}
+    for attachment in evaluation.attachments.all():
+        files.setdefault(attachment.indicator_id, []).append(attachment)
     my_scores = {s.indicator_id: s for s in mine.scores.all()} if mine else {}
     show_all = selectors.others_visible(evaluation, user, mine)
     means = selectors.indicator_means(evaluation) if show_all else {}
     rows = [
         {"indicator": i, "evidence": evidence.get(i.pk), "mine": my_scores.get(i.pk),
-         "mean": means.get(i.pk)}
+         "mean": means.get(i.pk), "files": files.get(i.pk, [])}
         for i in indicators
     ]  # fmt: skip
     return render(
@@ -161,8 +171,22 @@ def evaluation_evidence(request, pk):
         row.indicator_id: request.POST.get(f"evidence-{row.indicator_id}", row.text)
         for row in evaluation.evidence.all()
     }
+    remove = {int(pk) for pk in request.POST.getlist("remove") if pk.isdigit()}
     try:
-        services.evidence_save(evaluation=evaluation, by=request.user, texts=texts)
+        services.evidence_save(evaluation=evaluation, by=request.user, texts=texts, remove=remove)
+        # Texts are saved first: a refused file never costs the college what it typed.
+        refused = []
+        for indicator_id in texts:
+            for file in request.FILES.getlist(f"files-{indicator_id}"):
+                try:
+                    services.evidence_attach(
+                        evaluation=evaluation, indicator_id=indicator_id, file=file,
+                        by=request.user,
+                    )  # fmt: skip
+                except WorkflowError as error:
+                    refused.append(error.message)
+        if refused:
+            raise WorkflowError("自评说明已保存，以下附件未上传：", refused)
         if "submit" in request.POST:
             services.self_assessment_submit(evaluation=evaluation, by=request.user)
             messages.success(request, "自评材料已提交，等待专家评分。")
@@ -171,6 +195,31 @@ def evaluation_evidence(request, pk):
     except WorkflowError as error:
         _flash(request, error)
     return redirect("evaluation:evaluation_detail", pk=evaluation.pk)
+
+
+@require_GET
+def attachment_download(request, pk, attachment_pk):
+    """Self-assessment files: whoever may see the evaluation (experts included)."""
+    evaluation = _get_evaluation(request, pk)
+    attachment = get_object_or_404(EvidenceAttachment, evaluation=evaluation, pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+
+
+@require_POST
+def round_close(request, pk):
+    _office_only(request)
+    evaluation_round = _get_round(request, pk)
+    try:
+        services.round_close(evaluation_round=evaluation_round, by=request.user)
+    except WorkflowError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, f"{evaluation_round}已结束，结果已归档。")
+    return redirect("evaluation:round_detail", pk=evaluation_round.pk)
 
 
 @require_POST
