@@ -13,6 +13,7 @@ last year's 年度对标 — closed, every base that was active then finalised b
     不合格 (52 分, the score its revocation cites). A yearly check has no consequences for the
     base (Art 29): nothing is revoked or recommended by it.
 this year's 年度对标 — open, the experts' deadline in 25 days, over every active base:
+    (every submitted self-assessment carries two PDFs, under B1 and D4)
     苦荞 — submitted; 王建国 part-way (scores saved, not submitted), 王丽华 not started;
     盐源苹果 — submitted; 李正祥 submitted, 王丽华 not started;
     雅砻江渔业 — submitted; 王建国 and 李正祥 assigned, not started;
@@ -25,10 +26,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_FLOOR, Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from agreements.models import Base
+from applications.demo import demo_pdf
 from evaluation import services
 from evaluation.choices import RoundKind
 from evaluation.models import EvaluationRound, Standard
@@ -41,6 +44,11 @@ SECRETARY = {"01": "secretary", "02": "secretary2"}
 HANGTIAN = "西昌学院—西昌航天城农旅融合发展有限公司研究生联合培养基地"
 HUILI = "西昌学院—会理山地生态牧业有限公司研究生联合培养基地"
 HALF = Decimal("0.5")
+# Files every submitted self-assessment carries: (indicator, file name, title).
+ATTACHMENTS = (
+    ("B1", "双导师名单.pdf", "校外导师聘任与双导师名单"),
+    ("D4", "联合科研项目清单.pdf", "联合科研项目与成果清单"),
+)
 
 
 @dataclass(frozen=True)
@@ -238,6 +246,13 @@ def _walk(evaluation_round, plans: list[Scoring], people: dict, year: int) -> No
             services.evidence_save(evaluation=evaluation, by=secretary, texts=texts)
         if not plan.submit:
             continue
+        by_code = {row.indicator.code: row.indicator_id for row in rows}
+        for code, name, title in ATTACHMENTS:
+            body = EVIDENCE[code].format(p=partner, y=year)
+            file = ContentFile(demo_pdf(f"{partner} {title}（{year} 年）", body), name=name)
+            services.evidence_attach(
+                evaluation=evaluation, indicator_id=by_code[code], file=file, by=secretary
+            )
         services.self_assessment_submit(evaluation=evaluation, by=secretary)
         if not plan.experts:
             continue

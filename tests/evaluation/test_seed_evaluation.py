@@ -69,6 +69,10 @@ def test_demo_open_round_waits_for_the_experts(demo):
     assert len(part_way) == 1
     assert part_way[0].scores.filter(points__isnull=True).exists()
     assert not open_round.evaluations.filter(state=E.FINALISED).exists()
+    # Every submitted self-assessment carries its two PDFs, stored under generated names.
+    for evaluation in scoring:
+        files = {(a.indicator.code, a.original_name, a.kind) for a in evaluation.attachments.all()}
+        assert files == {("B1", "双导师名单.pdf", "PDF"), ("D4", "联合科研项目清单.pdf", "PDF")}
 
 
 def test_seed_evaluation_twice_changes_nothing(demo):
