@@ -20,6 +20,9 @@ this year's 年度对标 — open, the experts' deadline in 25 days, over every 
     蜀兴动物药业 — submitted, waiting for the office to assign experts;
     高原农科院 — self-assessment half written, not submitted;
     the other active bases — self-assessment not begun.
+this year's 期满考核 — closed, the bases whose agreement ended this year: 苦荞 (first term, since
+    renewed) 优秀 87.8 → recommended for the provincial level (logged on the base); 会理牧业
+    (expired) 合格 72.8, nothing changes.
 """
 
 from dataclasses import dataclass, field
@@ -91,6 +94,14 @@ OPEN = [
     Scoring(GAOYUAN, submit=False, evidence=("A1", "A2", "A3", "B1", "B2")),
 ]  # fmt: skip
 OPEN_DEADLINE_DAYS = 25
+
+# This year's term assessment (期满考核) of the bases whose agreement ended this year: finished.
+TERM = [
+    Scoring(KUQIAO, experts={"expert": D("89"), "expert2": D("86.5"), "expert3": D("88")},
+            weak=("C3", "D5")),
+    Scoring(HUILI, experts={"expert": D("74.5"), "expert3": D("71")}, weak=("D4", "B2", "C3")),
+]  # fmt: skip
+TERM_DEADLINE_AGO_DAYS = 20
 
 # --- the college's self-assessment, per indicator ({p}: partner, {y}: the year checked) ---------
 
@@ -214,8 +225,20 @@ def seed_evaluation(stdout=None) -> int:
             )  # fmt: skip
             _walk(evaluation_round, OPEN, people, this)
             created += 1
+        if not EvaluationRound.objects.filter(year=this, kind=RoundKind.TERM).exists():
+            bases = [b for b in services.proposed_bases(this, RoundKind.TERM)
+                     if b.name in {p.base for p in TERM}]  # fmt: skip
+            evaluation_round = services.round_open(
+                year=this, kind=RoundKind.TERM, standard=Standard.objects.get(year=this),
+                deadline=today - timedelta(days=TERM_DEADLINE_AGO_DAYS), bases=bases, by=office,
+            )  # fmt: skip
+            _walk(evaluation_round, TERM, people, this)
+            for evaluation in evaluation_round.evaluations.all():
+                services.evaluation_finalise(evaluation=evaluation, by=office)
+            services.round_close(evaluation_round=evaluation_round, by=office)
+            created += 1
     if stdout is not None:
-        stdout.write(f"演示评估：新建 {created} 个评估批次（共 2 个）。")
+        stdout.write(f"演示评估：新建 {created} 个评估批次（共 3 个）。")
     return created
 
 

@@ -1,7 +1,6 @@
 """Reads for the evaluation pages: rounds a user may see, facts beside the evidence, what an
 expert may see of the others (nothing before submitting their own)."""
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -9,7 +8,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from agreements import compliance
 from agreements.choices import FundingKind
 from agreements.models import FundingEntry
-from evaluation.choices import Grade
 from evaluation.models import BaseEvaluation, EvaluationRound, ExpertAssignment
 from xcu_bases import access
 
@@ -37,24 +35,6 @@ def evaluations_of(evaluation_round, user) -> list[BaseEvaluation]:
     )
     rows.sort(key=lambda e: (e.total is None, -(e.total or 0), e.base.name))
     return rows
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    count: int
-    percent: int
-    grade: str
-
-
-def distribution(rows: list[BaseEvaluation]) -> list[Bar]:
-    """Grades of the finalised evaluations, for the bar chart."""
-    done = [e for e in rows if e.grade]
-    bars = []
-    for grade in Grade:
-        count = sum(1 for e in done if e.grade == grade)
-        bars.append(Bar(grade.label, count, round(100 * count / len(done)) if done else 0, grade))
-    return bars
 
 
 def my_assignment(evaluation, user) -> ExpertAssignment | None:

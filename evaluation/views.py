@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from evaluation import printing, selectors, services
+from evaluation import charts, printing, selectors, services
 from evaluation.choices import EvaluationState as E
 from evaluation.choices import RoundKind
 from evaluation.exports import RoundExporter
@@ -104,7 +104,7 @@ def round_detail(request, pk):
         {
             "round": evaluation_round,
             "rows": rows,
-            "bars": selectors.distribution(rows),
+            "bars": charts.distribution(rows),
             "unfinished": sum(1 for row in rows if row.state != E.FINALISED),
             "is_office": access.is_office(request.user),
         },

@@ -2,7 +2,7 @@
 
 from django import template
 
-from evaluation import selectors
+from evaluation import charts, selectors
 from xcu_bases import access
 
 register = template.Library()
@@ -13,4 +13,5 @@ def base_history(context, base) -> dict:
     user = context["request"].user
     if not (access.is_office(user) or access.is_college_staff(user)):
         return {"visible": False, "rows": []}
-    return {"visible": True, "rows": selectors.history(base)}
+    rows = selectors.history(base)
+    return {"visible": True, "rows": rows, "chart": charts.history(rows) if rows else None}

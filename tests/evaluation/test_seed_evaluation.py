@@ -7,8 +7,9 @@ from django.utils import timezone
 from agreements.choices import BaseState
 from evaluation.choices import EvaluationState as E
 from evaluation.choices import Grade, RoundKind, RoundState, StandardState
-from evaluation.demo import HANGTIAN, seed_evaluation
+from evaluation.demo import HANGTIAN, HUILI, seed_evaluation
 from evaluation.models import EvaluationRound, Evidence, Score, Standard
+from practice.demo import KUQIAO
 from tests.xcu_bases.test_seed import snapshot
 from xcu_bases.models import TransitionLog
 
@@ -47,7 +48,12 @@ def test_demo_finished_round_has_all_three_grades_and_revokes_nothing(demo):
     # The grade the revoked base's reason cites; a yearly check itself has no consequences.
     unqualified = next(e for e in evaluations if e.base.name == HANGTIAN)
     assert (unqualified.grade, str(unqualified.total)) == (Grade.UNQUALIFIED, "52.0")
-    assert not any(e.base.recommended_provincial for e in evaluations)
+    # 苦荞 is recommended, but by this year's term assessment, not by this yearly check.
+    for base in (e.base for e in evaluations if e.base.recommended_provincial):
+        comments = TransitionLog.objects.for_object(base).filter(transition="recommend")
+        assert [c.comment.split("结果为")[0] for c in comments] == [
+            f"{timezone.localdate().year} 年期满考核"
+        ]
     revoked = [e.base for e in evaluations if e.base.state == BaseState.REVOKED]
     assert [b.name for b in revoked] == [HANGTIAN]
     # No consequence was recorded from the round (those read "<round>结果为…").
@@ -79,3 +85,16 @@ def test_seed_evaluation_twice_changes_nothing(demo):
     first = snapshot()
     assert seed_evaluation() == 0
     assert snapshot() == first
+
+
+def test_demo_term_assessment_recommends_the_excellent_base_and_changes_nothing_else(demo):
+    term = EvaluationRound.objects.get(year=timezone.localdate().year, kind=RoundKind.TERM)
+    assert term.state == RoundState.CLOSED and term.deadline < timezone.localdate()
+    results = {e.base.name: e for e in term.evaluations.select_related("base")}
+    assert {name: (str(e.total), e.grade) for name, e in results.items()} == {
+        KUQIAO: ("87.8", Grade.EXCELLENT), HUILI: ("72.8", Grade.QUALIFIED)
+    }  # fmt: skip
+    kuqiao, huili = results[KUQIAO].base, results[HUILI].base
+    assert kuqiao.recommended_provincial and kuqiao.state == BaseState.ACTIVE
+    assert not huili.recommended_provincial and huili.state == BaseState.EXPIRED
+    assert TransitionLog.objects.for_object(kuqiao).filter(transition="recommend").count() == 1

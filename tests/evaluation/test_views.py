@@ -271,4 +271,6 @@ def test_base_page_shows_the_history_of_totals_to_office_and_college(
     services.evaluation_finalise(evaluation=evaluation, by=people["office"])
     login(client, people["secretary_a"])
     page = client.get(reverse("agreements:base_detail", args=[base.pk])).text
-    assert 'data-testid="base-history"' in page and "88.0 分 · 优秀" in page
+    assert 'data-testid="base-history"' in page
+    assert "2025 年年度对标：88.0 分，优秀" in page  # the column's title, read out
+    assert 'class="chart-bar-excellent"' in page
