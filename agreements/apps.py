@@ -7,3 +7,6 @@ class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = "基地与协议"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from agreements import notifications  # noqa: F401  (registers notification rules)

@@ -118,15 +118,22 @@ def _in_term(model):
     return Coalesce(Subquery(counted[:1]), 0)
 
 
-def with_facts(queryset):
-    """Annotate a Base queryset with what the registry needs, in one query."""
-    from agreements.models import Agreement, Course, FundingEntry, JointProject
+def latest_agreement(field: str) -> Subquery:
+    """``field`` of each base's latest agreement (the one ending last), as an annotation."""
+    from agreements.models import Agreement
 
     latest = Agreement.objects.filter(base=OuterRef("pk")).order_by("-ends_on")
+    return Subquery(latest.values(field)[:1])
+
+
+def with_facts(queryset):
+    """Annotate a Base queryset with what the registry needs, in one query."""
+    from agreements.models import Course, FundingEntry, JointProject
+
     allocation = FundingEntry.objects.filter(base=OuterRef("pk"), kind=FundingKind.ALLOCATION)
     return queryset.annotate(
-        agreement_starts=Subquery(latest.values("starts_on")[:1]),
-        agreement_ends=Subquery(latest.values("ends_on")[:1]),
+        agreement_starts=latest_agreement("starts_on"),
+        agreement_ends=latest_agreement("ends_on"),
     ).annotate(
         n_courses=_in_term(Course),
         n_projects=_in_term(JointProject),
@@ -166,6 +173,18 @@ def worst(result: list[Line]) -> str:
     return min((line.status for line in result), key=ORDER.__getitem__, default=GREEN)
 
 
+def expiry_window(status: str, today: date) -> tuple[date, date]:
+    """The end dates (inclusive) of agreements still in force that are reminded ``status``:
+    red within 3 months, amber from 3 to 6 months. The panel line, the registry's
+    "续签提醒" filter and the dashboard all use this one rule."""
+    red_until = add_months(today, EXPIRY_RED_MONTHS)
+    if status == RED:
+        return today, red_until
+    if status == AMBER:
+        return red_until + timedelta(days=1), add_months(today, EXPIRY_AMBER_MONTHS)
+    raise ValueError(status)
+
+
 def agreement_expiry(facts: Facts, today: date) -> Line:
     """Art 7(2): the agreement normally runs 5 years; remind 6 and 3 months ahead."""
     title, article = "协议期限", "第七条"
@@ -181,9 +200,9 @@ def agreement_expiry(facts: Facts, today: date) -> Line:
         )
     days = (facts.ends_on - today).days
     text = f"协议至 {facts.ends_on:%Y年%m月%d日} 到期，还有 {days} 天。"
-    if facts.ends_on <= add_months(today, EXPIRY_RED_MONTHS):
+    if facts.ends_on <= expiry_window(RED, today)[1]:
         return Line("agreement", title, article, RED, text + "请尽快办理续签。")
-    if facts.ends_on <= add_months(today, EXPIRY_AMBER_MONTHS):
+    if facts.ends_on <= expiry_window(AMBER, today)[1]:
         return Line("agreement", title, article, AMBER, text + "请着手准备续签。")
     return Line("agreement", title, article, GREEN, text)
 

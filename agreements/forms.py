@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from agreements.choices import BaseLevel, BaseState
-from agreements.compliance import YEARLY_ALLOCATION
+from agreements.compliance import AMBER, RED, YEARLY_ALLOCATION
 from agreements.models import Course, ExchangeMeeting, FundingEntry, GovernanceMember, JointProject
 from xcu_bases.models import College, phone_validator
 
@@ -34,6 +34,12 @@ EXPIRY_CHOICES = [
     ("6", "6 个月内到期"),
     ("12", "12 个月内到期"),
 ]
+# The compliance panel's two reminders (agreements.compliance.expiry_window).
+EXPIRY_REMINDER_CHOICES = [
+    ("", "不限"),
+    (RED, "3 个月内到期"),
+    (AMBER, "3–6 个月内到期"),
+]
 
 
 class BaseFilterForm(forms.Form):
@@ -59,6 +65,12 @@ class BaseFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         help_text="含已到期未续签的协议。",
+    )
+    expiry = forms.ChoiceField(
+        label="续签提醒",
+        required=False,
+        choices=EXPIRY_REMINDER_CHOICES,
+        help_text="协议尚未到期：3 个月内到期为红色提醒，3–6 个月内到期为黄色提醒（第七条）。",
     )
 
 

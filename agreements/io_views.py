@@ -39,6 +39,7 @@ def base_export(request):
         level=data.get("level", ""),
         state=data.get("state", "") if may_see_all else "",
         expires_within=data.get("expires_within"),
+        expiry=data.get("expiry", ""),
     )
     exporter = excel.BaseExporter(
         bases, today=today, internal=selectors.may_see_internal(request.user)

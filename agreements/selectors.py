@@ -33,7 +33,16 @@ def bases_visible_to(user) -> QuerySet:
 
 
 def base_list(
-    *, user, today: date, q="", college=None, level="", state="", partner="", expires_within=None
+    *,
+    user,
+    today: date,
+    q="",
+    college=None,
+    level="",
+    state="",
+    partner="",
+    expires_within=None,
+    expiry="",
 ) -> QuerySet:
     qs = compliance.with_facts(bases_visible_to(user)).select_related("college", "partner")
     if q:
@@ -51,6 +60,9 @@ def base_list(
     if expires_within:
         # Ends within N months, or has already ended without a newer agreement.
         qs = qs.filter(agreement_ends__lte=add_months(today, expires_within))
+    if expiry:
+        # Still in force, reminded red (within 3 months) or amber (3 to 6 months).
+        qs = qs.filter(agreement_ends__range=compliance.expiry_window(expiry, today))
     return qs.order_by("college__code", "name", "pk")
 
 

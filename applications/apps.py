@@ -9,4 +9,4 @@ class ApplicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from applications import inbox  # noqa: F401  (registers inbox providers)
+        from applications import inbox, notifications  # noqa: F401  (inbox, notifications)

@@ -9,4 +9,4 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from evaluation import inbox  # noqa: F401  (registers inbox providers)
+        from evaluation import inbox, notifications  # noqa: F401  (inbox, notifications)

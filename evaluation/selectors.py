@@ -34,6 +34,8 @@ def evaluations_of(evaluation_round, user) -> list[BaseEvaluation]:
         .prefetch_related("assignments__expert")
     )
     rows.sort(key=lambda e: (e.total is None, -(e.total or 0), e.base.name))
+    for n, row in enumerate(rows, start=1):
+        row.rank = n if row.total is not None else None  # kept when the page filters by grade
     return rows
 
 

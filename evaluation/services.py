@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from agreements import services as base_services
 from agreements.choices import BaseState
-from evaluation import annex4, grading
+from evaluation import annex4, grading, notifications
 from evaluation.choices import EvaluationState as E
 from evaluation.choices import Grade, RoundKind, RoundState, StandardState
 from evaluation.models import (
@@ -191,6 +191,7 @@ def round_open(*, year: int, kind: str, standard, deadline, bases, by) -> Evalua
             Evidence.objects.bulk_create(
                 Evidence(evaluation=evaluation, indicator=i) for i in leaves
             )
+        notifications.round_opened(evaluation_round, by=by)
         return evaluation_round
 
 
@@ -213,6 +214,7 @@ def experts_assign(*, evaluation, experts, by) -> list[ExpertAssignment]:
                     Score(assignment=assignment, indicator=i) for i in leaves
                 )
                 created.append(assignment)
+        notifications.experts_assigned(locked, created, by=by)
         return created
 
 
@@ -380,6 +382,9 @@ def scores_submit(*, assignment, by) -> ExpertAssignment:
             raise WorkflowError("以下指标尚未评分：" + "、".join(sorted(missing)) + "。")
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["submitted_at"])
+        evaluation = locked.evaluation
+        if not evaluation.assignments.filter(submitted_at__isnull=True).exists():
+            notifications.scores_all_in(evaluation, by=by)
         return locked
 
 

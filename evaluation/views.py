@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from evaluation import charts, printing, selectors, services
 from evaluation.choices import EvaluationState as E
-from evaluation.choices import RoundKind
+from evaluation.choices import Grade, RoundKind
 from evaluation.exports import RoundExporter
 from evaluation.forms import AssignForm, CommentForm, RoundForm, parse_points
 from evaluation.models import (
@@ -98,12 +98,15 @@ def _get_round(request, pk) -> EvaluationRound:
 def round_detail(request, pk):
     evaluation_round = _get_round(request, pk)
     rows = selectors.evaluations_of(evaluation_round, request.user)
+    grade = request.GET.get("grade", "")
+    grade = grade if grade in Grade.values else ""  # an unknown grade shows every base
     return render(
         request,
         "evaluation/round_detail.html",
         {
             "round": evaluation_round,
-            "rows": rows,
+            "rows": [row for row in rows if row.grade == grade] if grade else rows,
+            "grade": Grade(grade) if grade else None,
             "bars": charts.distribution(rows),
             "unfinished": sum(1 for row in rows if row.state != E.FINALISED),
             "is_office": access.is_office(request.user),

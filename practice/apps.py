@@ -9,4 +9,4 @@ class PracticeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from practice import home, inbox  # noqa: F401  (registers inbox providers and panels)
+        from practice import home, inbox, notifications  # noqa: F401  (inbox, panels, notices)

@@ -184,3 +184,11 @@ class RequestFilterForm(forms.Form):
     state = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *RequestState.choices]
     )
+    month = forms.DateField(
+        label="实践月份",
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": "请按“年-月”填写实践月份，例如 2026-03。"},
+        help_text="该月内处于实践期的申请（已批准实践中或已完成）。",
+    )

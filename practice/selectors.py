@@ -1,6 +1,8 @@
 """Reads for the Annex 2 pages: the list, the frozen data, the opinions, what a user may do."""
 
+import calendar
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -12,8 +14,22 @@ from practice.models import PracticeRequest
 from xcu_bases.choices import RoleCode
 from xcu_bases.models import TransitionLog
 
+IN_PRACTICE_STATES = (S.APPROVED, S.COMPLETED)
 
-def request_list(*, user, q: str = "", state: str = "") -> QuerySet:
+
+def month_span(month: date) -> tuple[date, date]:
+    """The first and last day of ``month``'s calendar month."""
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def in_practice_during(first: date, last: date) -> Q:
+    """Requests approved (in practice) or completed whose period overlaps [first, last].
+    The list's month filter and the dashboard's monthly counts both use this one rule."""
+    return Q(state__in=IN_PRACTICE_STATES, starts_on__lte=last, ends_on__gte=first)
+
+
+def request_list(*, user, q: str = "", state: str = "", month: date | None = None) -> QuerySet:
     qs = PracticeRequest.objects.visible_to(user).select_related(
         "student", "student__college", "student__student_profile", "base"
     )
@@ -25,6 +41,8 @@ def request_list(*, user, q: str = "", state: str = "") -> QuerySet:
         )
     if state:
         qs = qs.filter(state=state)
+    if month:
+        qs = qs.filter(in_practice_during(*month_span(month)))
     return qs.order_by("-updated_at", "-pk")
 
 

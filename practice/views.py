@@ -33,9 +33,13 @@ def _get_request_for_user(request, pk) -> PracticeRequest:
 @require_GET
 def request_list(request):
     form = RequestFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad value is shown with its message; the valid filters still apply
+    data = form.cleaned_data
     qs = selectors.request_list(
-        user=request.user, q=data.get("q", ""), state=data.get("state", "")
+        user=request.user,
+        q=data.get("q", ""),
+        state=data.get("state", ""),
+        month=data.get("month"),
     )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

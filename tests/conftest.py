@@ -13,6 +13,12 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _notification_mail_inline(settings):
+    """Notification e-mails go out inline (not in a background thread) so tests can read them."""
+    settings.NOTIFY_EMAIL_IN_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -24,6 +24,7 @@ class XcuBasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from xcu_bases import checks, inbox  # noqa: F401  (register checks and inbox providers)
+        from xcu_bases import checks, inbox, notifications  # noqa: F401  (register checks, inbox
+        # providers and notification rules)
 
         post_migrate.connect(create_roles, sender=self)

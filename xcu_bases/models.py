@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from xcu_bases import access
-from xcu_bases.choices import Gender, RoleCode
+from xcu_bases.choices import EmailStatus, Gender, NotificationKind, RoleCode
 
 phone_validator = RegexValidator(
     r"^[0-9+\-() ]{7,20}$", "请输入有效的电话号码（7–20 位数字，可含 +、-、括号和空格）。"
@@ -206,3 +206,79 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.transition}: {self.source_state} → {self.target_state}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a person should know: it is their turn, their form came back, a deadline.
+
+    Reminders carry an ``occasion`` (e.g. ``agreement-ends:3m:12:2027-01-26``): one
+    notification per person per occasion, so running the daily reminders twice sends nothing new.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        verbose_name="接收人",
+    )  # fmt: skip
+    kind = models.CharField("类型", max_length=32, choices=NotificationKind.choices)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=500, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    occasion = models.CharField("提醒事由", max_length=200, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    email_status = models.CharField(
+        "邮件", max_length=10, choices=EmailStatus.choices, blank=True, default=EmailStatus.NONE
+    )
+    email_attempts = models.PositiveSmallIntegerField("发送次数", default=0)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["email_status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "occasion"],
+                condition=~models.Q(occasion=""),
+                name="one_reminder_per_occasion",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}：{self.title}"
+
+
+class NotificationPreference(models.Model):
+    """E-mail on or off for one kind of notification (no row: on). In-app always shows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField("类型", max_length=32, choices=NotificationKind.choices)
+    email = models.BooleanField("发送邮件", default=True)
+
+    class Meta:
+        verbose_name = "通知设置"
+        verbose_name_plural = "通知设置"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.get_kind_display()}：{'邮件' if self.email else '仅站内'}"

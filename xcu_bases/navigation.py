@@ -23,6 +23,8 @@ def items_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem("我的待办", "home", "inbox")]
+    if access.is_office(user):
+        items.append(NavItem("统计看板", "dashboard", "bar-chart-line"))
     if (
         access.is_office(user)
         or access.is_college_staff(user)

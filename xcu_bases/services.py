@@ -4,7 +4,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from xcu_bases import access
+from xcu_bases import access, notify
 from xcu_bases.models import StudentProfile, TransitionLog
 
 
@@ -26,7 +26,7 @@ def record_transition(
     timeline keeps the Chinese names the states had when the change happened.
     """
     labels = dict(state_labels.choices) if hasattr(state_labels, "choices") else state_labels or {}
-    return TransitionLog.objects.create(
+    log = TransitionLog.objects.create(
         target=obj,
         transition=transition,
         transition_label=transition_label or transition,
@@ -38,6 +38,9 @@ def record_transition(
         role=role,
         comment=comment,
     )
+    # Whoever must act next (or hear the outcome) is told, in the same transaction.
+    notify.transition_logged(obj, log)
+    return log
 
 
 _COURSEWORK_LABELS = {"pending": "未确认", "completed": "已完成", "not_completed": "未完成"}

@@ -155,6 +155,19 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "yjsc@xcc.edu.cn")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
+EMAIL_SUBJECT_PREFIX = "【研究生联合培养基地】"
+# Links in e-mails (and reminders sent from cron) need the site's address.
+SITE_URL = os.environ.get("XCU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Notification e-mails are sent after the transaction commits, in a background thread so a slow
+# or dead mail server never holds up the person who clicked; off in tests (sent inline).
+NOTIFY_EMAIL_IN_BACKGROUND = env_bool("XCU_NOTIFY_EMAIL_IN_BACKGROUND", default=True)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -3,10 +3,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from xcu_bases import access, inbox, selectors, services
+from xcu_bases import access, dashboard, inbox, selectors, services
 from xcu_bases import home as home_panels
 from xcu_bases.forms import ContactForm, CourseworkForm, FamilyContactForm, StudentFilterForm
 from xcu_bases.models import StudentProfile
@@ -24,8 +25,19 @@ def home(request):
             "tasks": tasks,
             "groups": inbox.grouped(tasks),
             "panels": home_panels.panels_for(request.user),
+            "show_dashboard": access.is_office(request.user),
         },
     )
+
+
+@require_GET
+@never_cache
+def dashboard_page(request):
+    """统计看板: how the bases are doing, for the graduate office only."""
+    if not access.is_office(request.user):
+        raise Http404("仅学科与研究生处可查看统计看板。")
+    board = dashboard.build(request.user, timezone.localdate())
+    return render(request, "dashboard.html", {"board": board})
 
 
 @require_GET
