@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -77,7 +77,6 @@ def message_for(notification: Notification) -> EmailMessage:
 def send(ids: list[int]) -> int:
     """Send the pending (or failed, below MAX_ATTEMPTS) e-mails among ``ids``; return how many
     went out. Never raises."""
-    close_old_connections()
     try:
         rows = list(
             Notification.objects.filter(

@@ -193,7 +193,7 @@ def test_each_assigned_expert_is_asked_once(app_in, people):
 
 def test_a_new_round_asks_the_expert_again(app_in, people):
     app = app_in(S.OFFICE_REVIEW)  # expert1 and expert2 have answered round 1
-    services.application_return(
+    app = services.application_return(
         app=app, by=people["office"], expected=services.seen(app), comment="补充材料"
     )
     app = advance_to(app, S.OFFICE_REVIEW, people)
