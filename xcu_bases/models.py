@@ -160,12 +160,22 @@ class StudentProfile(models.Model):
         return missing
 
 
+class AppendOnly(Exception):
+    """The transition log is evidence: rows are added, never changed or removed."""
+
+
 class TransitionLogQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
             object_id=str(obj.pk),
         )
+
+    def update(self, **kwargs):
+        raise AppendOnly("办理记录不能修改。")
+
+    def delete(self):
+        raise AppendOnly("办理记录不能删除。")
 
 
 class TransitionLog(models.Model):
@@ -206,6 +216,14 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.transition}: {self.source_state} → {self.target_state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("办理记录不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("办理记录不能删除。")
 
 
 class NotificationQuerySet(models.QuerySet):
