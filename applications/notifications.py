@@ -29,7 +29,9 @@ def _reviewers(app, state) -> list:
         return notify.college_staff(app.college_id, RoleCode.COLLEGE_HEAD)
     if state == S.OFFICE_REVIEW:
         pending = app.expert_reviews.filter(round=app.round, submitted_at__isnull=True)
-        return notify.office() + notify.people(*(r.expert for r in pending.select_related("expert")))
+        return notify.office() + notify.people(
+            *(r.expert for r in pending.select_related("expert"))
+        )
     if state == S.LEGAL_REVIEW:
         return notify.with_role(RoleCode.LEGAL_OFFICE)
     return []

@@ -29,14 +29,16 @@ def base_evaluation(evaluation, log) -> list[Notice]:
     if log.transition == "finalise":
         return [Notice(college, K.RESULT, f"评估结果：{name}", log.comment, url)]
     if log.transition == "submit":
-        waiting = [a.expert for a in evaluation.assignments.select_related("expert")
-                   if a.submitted_at is None]  # fmt: skip
-        notices = [Notice(waiting, K.TASK, f"请为基地评分：{name}",
-                          f"学院已提交自评材料。{_deadline(evaluation)}。", url)]  # fmt: skip
-        if not waiting:
-            notices.append(Notice(notify.office(), K.TASK, f"请分配评审专家：{name}",
-                                  "学院已提交自评材料。", url))  # fmt: skip
-        return notices
+        assignments = list(evaluation.assignments.select_related("expert"))
+        waiting = [a.expert for a in assignments if a.submitted_at is None]
+        if waiting:
+            return [Notice(waiting, K.TASK, f"请为基地评分：{name}",
+                           f"学院已提交自评材料。{_deadline(evaluation)}。", url)]  # fmt: skip
+        if assignments:  # resubmitted after a return, every expert had already scored
+            return [Notice(notify.office(), K.TASK, f"学院已重新提交自评材料：{name}",
+                           "评审专家均已提交评分，请确定等次（第二十九条）。", url)]  # fmt: skip
+        return [Notice(notify.office(), K.TASK, f"请分配评审专家：{name}",
+                       "学院已提交自评材料。", url)]  # fmt: skip
     return []
 
 

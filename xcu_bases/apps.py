@@ -24,7 +24,7 @@ class XcuBasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from xcu_bases import checks, inbox, notifications  # noqa: F401  (register checks, inbox
-        # providers and notification rules)
+        # Registers the login log, system checks, inbox providers and notification rules.
+        from xcu_bases import auth_log, checks, inbox, notifications  # noqa: F401
 
         post_migrate.connect(create_roles, sender=self)

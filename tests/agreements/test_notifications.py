@@ -45,9 +45,13 @@ def today():
 def registered(people, college_a, today):
     """``registered(ends_on=...)``: an active base of ``college`` whose agreement ends then."""
 
-    def build(*, ends_on, college=college_a, name="西昌学院—凉山测试种业有限公司研究生联合培养基地"):
+    def build(
+        *, ends_on, college=college_a, name="西昌学院—凉山测试种业有限公司研究生联合培养基地"
+    ):
         starts_on = add_years(ends_on + timedelta(days=1), -5)
-        base = make_base(college, people["office"], starts_on=starts_on, ends_on=ends_on, name=name)
+        base = make_base(
+            college, people["office"], starts_on=starts_on, ends_on=ends_on, name=name
+        )
         return services.base_register_existing(
             base=base, by=people["office"], plaque_date=starts_on + timedelta(days=30)
         )
@@ -81,7 +85,7 @@ def test_an_expired_term_is_reported_to_the_college_and_the_whole_office(registe
     base = registered(ends_on=today - timedelta(days=1))
     with captured() as rows:
         services.base_expire_due()
-    assert who(rows) == sorted(COLLEGE_A + [("office", K.RESULT), ("office2", K.RESULT)])
+    assert who(rows) == sorted([*COLLEGE_A, ("office", K.RESULT), ("office2", K.RESULT)])
     assert {n.url for n in rows} == {url(base)}
     assert rows[0].title == f"基地协议已到期：{base}"
 
@@ -96,9 +100,7 @@ def test_renewing_an_expired_base_is_reported_to_the_college(registered, people,
     assert services.Base.objects.get(pk=base.pk).state == BaseState.ACTIVE
 
 
-def test_a_renewal_taking_effect_overnight_is_reported_to_the_college(
-    registered, people, today
-):
+def test_a_renewal_taking_effect_overnight_is_reported_to_the_college(registered, people, today):
     base = registered(ends_on=today - timedelta(days=1))
     services.base_expire_due()
     services.Agreement.objects.create(

@@ -309,3 +309,16 @@ def test_round_page_filters_by_grade_and_ignores_a_bad_grade(client, people, col
     response = client.get(url, {"grade": "best"})
     assert response.status_code == 200
     assert len(response.context["rows"]) == 3
+
+
+def test_month_chart_labels_each_year_once_without_collisions():
+    from xcu_bases.dashboard import month_chart
+
+    months = [add_months(date(2025, 12, 1), n) for n in range(12)]
+    chart = month_chart(months, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+    assert [c.year for c in chart.columns if c.year] == ["2026"]  # under January only
+    assert chart.columns[-1].url == "/practice/requests/?month=2026-11"
+    assert chart.ticks[-1].label == "12"  # 0, 3, 6, 9, 12
+    assert all(c.height >= 0 and c.y >= chart.top for c in chart.columns)
+    later = month_chart([add_months(date(2025, 3, 1), n) for n in range(12)], [0] * 12)
+    assert [c.year for c in later.columns if c.year] == ["2025", "2026"]
