@@ -65,8 +65,13 @@ class BackupError(Exception):
 # --- backup ---------------------------------------------------------------------------------
 
 
-def create_backup(output_dir=None, *, alias="default") -> tuple[Path, dict]:
-    """Write a new backup under output_dir (default BACKUP_DIR); return its path and manifest."""
+def create_backup(output_dir=None, *, alias="default", on_snapshot=None) -> tuple[Path, dict]:
+    """Write a new backup under output_dir (default BACKUP_DIR); return its path and manifest.
+
+    on_snapshot() is called once the database snapshot is fixed and before it is copied; the
+    drill test commits more rows there, which the dump must not contain.
+    """
+    on_snapshot = on_snapshot or (lambda: None)
     started = time.monotonic()
     db = connections[alias].settings_dict
     vendor = database_vendor(db)
@@ -79,7 +84,8 @@ def create_backup(output_dir=None, *, alias="default") -> tuple[Path, dict]:
     partial.mkdir(mode=0o700)
     try:
         dump = partial / DUMP_FILES[vendor]
-        counts, server = _dump_sqlite(db, dump) if vendor == "sqlite" else _dump_postgres(db, dump)
+        dump_database = _dump_sqlite if vendor == "sqlite" else _dump_postgres
+        counts, server = dump_database(db, dump, on_snapshot)
         media = _copy_media(Path(settings.MEDIA_ROOT), partial / "media")
         manifest = _manifest(final.name, now, vendor, dump, counts, server, media)
         manifest["seconds"] = round(time.monotonic() - started, 3)
@@ -135,24 +141,31 @@ def _versions(server: str) -> dict:
     }
 
 
-def _dump_sqlite(db, target: Path) -> tuple[dict, str]:
+def _dump_sqlite(db, target: Path, on_snapshot) -> tuple[dict, str]:
     if not Path(db["NAME"]).is_file():
         raise BackupError(f"数据库文件不存在：{db['NAME']}")
-    source = sqlite3.connect(db["NAME"], timeout=20)
+    source = sqlite3.connect(db["NAME"], timeout=20, isolation_level=None)
     with closing(source) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)  # one step = one read transaction = one snapshot
+        # The first read fixes the snapshot (WAL: writers go on); backup() then copies every page
+        # in one step inside this same read transaction.
+        src.execute("BEGIN")
+        src.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        on_snapshot()
+        src.backup(dst)
+        src.execute("ROLLBACK")
         # A single self-contained file, without -wal/-shm beside it.
         dst.execute("PRAGMA journal_mode=DELETE")
     return count_rows({"ENGINE": db["ENGINE"], "NAME": target}), sqlite3.sqlite_version
 
 
-def _dump_postgres(db, target: Path) -> tuple[dict, str]:
+def _dump_postgres(db, target: Path, on_snapshot) -> tuple[dict, str]:
     with closing(connect(db)) as conn:
         conn.isolation_level = _psycopg().IsolationLevel.REPEATABLE_READ
         conn.read_only = True
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         counts = _count_tables(conn, _pg_tables(conn))
         server = conn.execute("SHOW server_version").fetchone()[0]
+        on_snapshot()
         # The transaction stays open until pg_dump has finished with its snapshot.
         _run_pg("pg_dump", pg_dump_args(target, snapshot), db)
         conn.rollback()

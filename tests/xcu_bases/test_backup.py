@@ -160,27 +160,36 @@ def test_drill_backup_while_a_writer_keeps_writing(settings, tmp_path, fresh_db)
         while len(written) < rows and not errors and time.monotonic() < deadline:
             time.sleep(0.005)
 
+    def commit_more_after_the_snapshot():
+        at_snapshot.append(len(written))
+        wait_for(len(written) + 20)
+        before_copy.append(len(written))
+
+    at_snapshot, before_copy = [], []
     thread = threading.Thread(target=writer)
     thread.start()
     try:
         wait_for(20)
-        before_backup = len(written)
-        path, manifest = take_backup(tmp_path)
-        after_backup = len(written)
-        wait_for(after_backup + 20)  # the live database moves on past the snapshot
+        path, manifest = backup.create_backup(
+            tmp_path / "backups", on_snapshot=commit_more_after_the_snapshot
+        )
+        wait_for(len(written) + 20)  # and the live database moves on after the backup
     finally:
         stop.set()
         thread.join()
     assert not errors
-    assert after_backup > before_backup  # rows were committed while the backup ran
-    print("DRILL", before_backup, after_backup, manifest["database"]["row_counts"]["xcu_bases_college"], len(written), manifest["seconds"])
+    # 20 rows were committed after the snapshot was fixed and before it was copied: the dump
+    # must hold the snapshot (the writer may be one commit ahead of its list).
+    snapshot = manifest["database"]["row_counts"]["xcu_bases_college"]
+    assert at_snapshot[0] <= snapshot <= at_snapshot[0] + 1
+    assert before_copy[0] >= at_snapshot[0] + 20
 
     backup.verify_backup(path)
     backup.restore_database(path, manifest, fresh_db)
     restored, live = backup.count_rows(fresh_db), backup.count_rows(live_db())
     assert restored == manifest["database"]["row_counts"]
     assert all(restored[t] <= live[t] for t in restored)
-    assert before_backup <= restored["xcu_bases_college"] < live["xcu_bases_college"]
+    assert restored["xcu_bases_college"] == snapshot < live["xcu_bases_college"]
     for table in restored:
         fresh_rows, live_rows = table_rows(fresh_db, table), table_rows(live_db(), table)
         # A snapshot: the first rows of the live table, exactly as they are, nothing half-written.
