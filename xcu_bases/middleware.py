@@ -26,3 +26,20 @@ class AbsoluteSessionLimitMiddleware:
                 messages.info(request, "登录已超过 12 小时，为保护您的账号，请重新登录。")
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for a signed-in person carry personal data (phones, family contacts, contracts,
+    scores): browsers and proxies must not keep them (ASVS 14.3). Static files are served before
+    this by whitenoise and keep their long cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, max-age=0"
+            response["Pragma"] = "no-cache"
+        return response

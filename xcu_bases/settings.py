@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a session 12 hours after its login, however active (ASVS 7.3.2).
     "xcu_bases.middleware.AbsoluteSessionLimitMiddleware",
+    # Signed-in pages are personal data: Cache-Control: no-store.
+    "xcu_bases.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
