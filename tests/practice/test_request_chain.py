@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.test import RequestFactory
 from django.utils import timezone
 
 from practice import services, snapshot
@@ -431,7 +432,8 @@ def test_art18_office_certifies_and_the_supervisor_gets_a_working_account(people
         SUPERVISOR["phone"],
     )
     assert password
-    assert authenticate(username=account.username, password=password) == account
+    request = RequestFactory().post("/login/")  # django-axes needs the request it throttles
+    assert authenticate(request, username=account.username, password=password) == account
     (log,) = logs(certified, "certify")
     assert (log.role, log.by, log.comment) == (
         R.GRADUATE_OFFICE,
