@@ -72,6 +72,7 @@ CHAIN = Chain(
     states=S,
     acting_role=rules.acting_role,
     gaps=_condition_gaps,
+    not_by_submitter=frozenset({"college_approve", "office_approve", "legal_approve"}),
 )
 
 

@@ -48,6 +48,10 @@ def parse_points(raw: str) -> Decimal | None:
     if not raw:
         return None
     try:
-        return Decimal(raw)
+        value = Decimal(raw)
     except InvalidOperation:
-        raise ValidationError(f"“{raw}”不是数字。") from None
+        raise ValidationError(f"“{raw[:20]}”不是数字。") from None
+    # NaN, Infinity and 1E+999999 are Decimals too: comparing or dividing them raises.
+    if not value.is_finite() or abs(value.adjusted()) > 6:
+        raise ValidationError(f"“{raw[:20]}”不是有效的分数。")
+    return value

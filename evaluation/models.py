@@ -102,6 +102,10 @@ class EvaluationRound(models.Model):
         verbose_name = "评估批次"
         verbose_name_plural = "评估批次"
         ordering = ["-year", "kind", "-pk"]
+        constraints = [
+            # One yearly check and one term assessment a year (Art 29); also stops a double-click.
+            models.UniqueConstraint(fields=["year", "kind"], name="one_round_per_year_and_kind")
+        ]
 
     def __str__(self):
         return f"{self.year} 年{self.get_kind_display()}"

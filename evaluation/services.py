@@ -4,7 +4,7 @@ expert scores and finalising with its consequences for the base (Art 29)."""
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agreements import services as base_services
@@ -26,7 +26,7 @@ from xcu_bases import access
 from xcu_bases.choices import RoleCode
 from xcu_bases.services import record_transition
 from xcu_bases.uploads import EVIDENCE_KINDS, check_upload, safe_display_name
-from xcu_bases.workflow import AlreadyHandled, WorkflowError
+from xcu_bases.workflow import AlreadyHandled, WorkflowError, submitted_by_id
 
 LABELS = {
     "submit": "提交自评材料",
@@ -34,6 +34,17 @@ LABELS = {
     "finalise": "确定等次",
     "put_in_use": "启用评价标准",
 }
+
+
+def _text(value: str, label: str, max_length: int | None = None) -> str:
+    """Free text typed into a page that has no Django form: trimmed, and refused (never a
+    database error) when it holds a NUL character or is longer than its column."""
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise WorkflowError(f"{label}含有不允许的空字符（\\x00），请删除后重试。")
+    if max_length is not None and len(value) > max_length:
+        raise WorkflowError(f"{label}不能超过 {max_length} 个字（现有 {len(value)} 个）。")
+    return value
 
 
 def _office(user):
@@ -126,8 +137,8 @@ def indicator_update(*, indicator, by, name: str, description: str, max_points: 
             or not grading.valid_points(max_points, annex4.TOTAL)
         ):
             raise WorkflowError("分值须为大于 0 的数，以 0.5 分为单位。")
-        indicator.name = name.strip()
-        indicator.description = description.strip()
+        indicator.name = _text(name, "指标名称", Indicator._meta.get_field("name").max_length)
+        indicator.description = _text(description, "评价要点")
         indicator.max_points = max_points
         indicator.save(update_fields=["name", "description", "max_points"])
         return indicator
@@ -182,9 +193,16 @@ def round_open(*, year: int, kind: str, standard, deadline, bases, by) -> Evalua
                 source=StandardState.DRAFT, target=standard.state, state_labels=StandardState,
                 by=by, role=RoleCode.GRADUATE_OFFICE,
             )  # fmt: skip
-        evaluation_round = EvaluationRound.objects.create(
-            year=year, kind=kind, standard=standard, deadline=deadline, opened_by=by
-        )
+        duplicate = EvaluationRound.objects.filter(year=year, kind=kind).first()
+        if duplicate is not None:
+            raise WorkflowError(f"已发起{duplicate}，不能重复发起。")
+        try:
+            with transaction.atomic():
+                evaluation_round = EvaluationRound.objects.create(
+                    year=year, kind=kind, standard=standard, deadline=deadline, opened_by=by
+                )
+        except IntegrityError:  # opened by someone else a moment ago
+            raise AlreadyHandled(f"{year} 年的该类评估已由他人发起，请刷新后查看。") from None
         leaves = list(standard.indicators.filter(parent__isnull=False))
         for base in bases:
             evaluation = BaseEvaluation.objects.create(round=evaluation_round, base=base)
@@ -247,7 +265,7 @@ def evidence_save(*, evaluation, by, texts: dict[int, str], remove=()) -> None:
         locked = _lock_for_self_assessment(evaluation, by)
         for row in locked.evidence.select_for_update():
             if row.indicator_id in texts:
-                row.text = texts[row.indicator_id].strip()
+                row.text = _text(texts[row.indicator_id], "自评说明")
                 row.save(update_fields=["text"])
         if remove:
             gone = list(locked.attachments.filter(pk__in=list(remove)))
@@ -341,6 +359,9 @@ def evaluation_return(*, evaluation, by, comment: str) -> BaseEvaluation:
 # --- scoring ----------------------------------------------------------------------------
 
 
+COMMENT_MAX_LENGTH = Score._meta.get_field("comment").max_length
+
+
 def scores_save(*, assignment, by, values: dict[int, tuple[Decimal | None, str]]) -> None:
     """``values``: indicator id → (points or None, comment). Saved as a draft of the expert."""
     with transaction.atomic():
@@ -362,8 +383,13 @@ def scores_save(*, assignment, by, values: dict[int, tuple[Decimal | None, str]]
                     "以 0.5 分为单位。"
                 )
                 continue
+            try:
+                comment = _text(comment, f"{score.indicator.code} 评语", COMMENT_MAX_LENGTH)
+            except WorkflowError as error:
+                problems.append(error.message)
+                continue
             score.points = points
-            score.comment = (comment or "").strip()
+            score.comment = comment
             score.save(update_fields=["points", "comment"])
         if problems:
             raise WorkflowError("评分未保存。", problems)
@@ -400,6 +426,8 @@ def evaluation_finalise(*, evaluation, by) -> BaseEvaluation:
     _office(by)
     with transaction.atomic():
         locked = _locked(evaluation, E.SCORING)
+        if by.pk == submitted_by_id(locked):
+            raise WorkflowError("不能为本人提交自评材料的基地确定等次，请由其他人员办理。")
         assignments = list(locked.assignments.prefetch_related("scores"))
         if not assignments:
             raise WorkflowError("尚未分配评审专家。")

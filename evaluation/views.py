@@ -352,6 +352,8 @@ def standard_create(request):
     _office_only(request)
     try:
         year = int(request.POST.get("year", ""))
+        if not 2000 <= year <= 2999:  # a year the column (and a person) can hold
+            raise ValueError(year)
         standard = services.standard_create(year=year, by=request.user)
     except ValueError:
         messages.error(request, "请填写年度。")

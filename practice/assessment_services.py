@@ -42,6 +42,9 @@ def _gaps(assessment, name) -> list[str]:
 CHAIN = Chain(
     noun="考核登记表", labels=TRANSITION_LABELS, states=A,
     acting_role=rules.assessment_acting_role, gaps=_gaps,
+    not_by_submitter=frozenset(
+        {"base_supervisor_approve", "campus_supervisor_approve", "college_approve", "archive"}
+    ),
 )  # fmt: skip
 
 

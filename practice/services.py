@@ -208,6 +208,7 @@ CHAIN = Chain(
     gaps=lambda req, name: (
         ["学位论文尚未上传（第二十四条）。"] if name == "complete" else gates.problems(req)
     ),
+    not_by_submitter=frozenset({"supervisor_approve", "college_approve", "office_approve"}),
 )  # fmt: skip
 
 

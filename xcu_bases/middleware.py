@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import patch_cache_control
 
 LOGIN_AT = "xcu_login_at"
 
@@ -40,6 +41,6 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            response["Cache-Control"] = "no-store, max-age=0"
+            patch_cache_control(response, no_store=True, private=True)
             response["Pragma"] = "no-cache"
         return response

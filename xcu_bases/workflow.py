@@ -64,6 +64,19 @@ def lock(queryset, pk, expected: Seen | None, noun: str):
     return obj
 
 
+def submitted_by_id(obj) -> int | None:
+    """Who submitted ``obj`` last: the person of its latest "submit" row in the timeline."""
+    from xcu_bases.models import TransitionLog
+
+    return (
+        TransitionLog.objects.for_object(obj)
+        .filter(transition="submit")
+        .order_by("-at", "-pk")
+        .values_list("by_id", flat=True)
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class Chain:
     """How one life cycle names and explains its transitions."""
@@ -73,6 +86,8 @@ class Chain:
     states: type  # the TextChoices of the states
     acting_role: Callable  # (obj, user, name) → role code
     gaps: Callable = lambda obj, name: []  # (obj, name) → why a condition fails
+    # Approvals the person who submitted the current round may not give, whatever roles they hold.
+    not_by_submitter: frozenset = frozenset()
 
     def run(self, obj, name: str, *, by, comment: str = ""):
         """Run one transition on a locked object; save it and log it, or refuse."""
@@ -85,6 +100,8 @@ class Chain:
         meta = method._django_fsm
         if not meta.has_transition_perm(obj, obj.state, by):
             raise PermissionDenied("无权执行此操作。")
+        if name in self.not_by_submitter and by.pk == submitted_by_id(obj):
+            raise WorkflowError(f"不能审核本人提交的{self.noun}，请由其他审核人办理。")
         if not meta.conditions_met(obj, obj.state):
             raise WorkflowError(f"暂不能“{label}”。", self.gaps(obj, name))
         source = obj.state

@@ -240,3 +240,10 @@ def test_term_round_proposes_bases_whose_agreement_ends_that_year(people, base, 
                         ends_on=date(2030, 12, 31))  # fmt: skip
     assert list(services.proposed_bases(2029, RoundKind.TERM)) == [base]
     assert set(services.proposed_bases(2026, RoundKind.YEARLY)) == {base, other}
+
+
+def test_a_second_round_of_the_same_year_and_kind_is_refused(people, standard, base):
+    open_round(people, standard, base, kind=RoundKind.YEARLY, year=2026)
+    with pytest.raises(WorkflowError, match="已发起2026 年年度对标，不能重复发起"):
+        open_round(people, standard, base, kind=RoundKind.YEARLY, year=2026)
+    open_round(people, standard, base, kind=RoundKind.TERM, year=2026)  # the other kind is fine
