@@ -15,7 +15,7 @@ from applications.choices import ApplicationState
 from applications.models import BaseApplication
 from evaluation import services as evaluation_services
 from evaluation.choices import EvaluationState, Grade, RoundKind
-from evaluation.models import BaseEvaluation, Standard
+from evaluation.models import BaseEvaluation, EvaluationRound, Standard
 from practice import services as practice_services
 from practice.choices import RequestState
 from practice.models import PracticeRequest
@@ -108,8 +108,10 @@ def finalised_round(people, bases):
     office = people["office"]
     standard = Standard.objects.filter(year=today().year).first()
     standard = standard or evaluation_services.standard_create(year=today().year, by=office)
+    # One yearly check a year: a second build goes into an earlier year.
+    year = today().year - EvaluationRound.objects.filter(kind=RoundKind.YEARLY).count()
     evaluation_round = evaluation_services.round_open(
-        year=today().year, kind=RoundKind.YEARLY, standard=standard,
+        year=year, kind=RoundKind.YEARLY, standard=standard,
         deadline=today() + timedelta(days=30), bases=bases, by=office,
     )  # fmt: skip
     grades = [(Grade.EXCELLENT, 90), (Grade.QUALIFIED, 70), (Grade.QUALIFIED, 65)]
