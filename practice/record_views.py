@@ -57,7 +57,9 @@ def contact_new(request, pk):
     req = _get_request_for_user(request, pk)
     if not rules.is_either_supervisor(req, request.user):
         raise Http404
-    form = ContactForm(request.POST or None, initial={"on": timezone.localdate()})
+    # Today, or the practice's last day when it is over and the log is being completed.
+    on = min(timezone.localdate(), req.ends_on) if req.ends_on else timezone.localdate()
+    form = ContactForm(request.POST or None, initial={"on": on})
     if request.method == "POST" and form.is_valid():
         try:
             record_services.contact_record(req=req, by=request.user, **form.cleaned_data)
