@@ -46,7 +46,10 @@ class CompletionForm(forms.ModelForm):
         }  # fmt: skip
 
 
-CompletionFormSet = modelformset_factory(TaskCompletion, form=CompletionForm, extra=0)
+# edit_only: the rows are the plan's tasks; a POST with more forms than the page never adds one.
+CompletionFormSet = modelformset_factory(
+    TaskCompletion, form=CompletionForm, extra=0, edit_only=True
+)
 
 
 def completion_formset(data, assessment):
