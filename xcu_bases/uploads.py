@@ -3,6 +3,9 @@
 The type is decided by the file's content (magic bytes), never by its name;
 the name's extension must agree with the content; files are stored under
 generated names and only ever served through permission-checked views.
+A magic number alone is not enough: a PNG or JPEG must open as an image
+(Pillow), a PDF must end with its ``%%EOF`` marker, so that an HTML page or
+a program behind a forged header is refused.
 """
 
 import uuid
@@ -44,14 +47,38 @@ DOCUMENT_KINDS = (PDF, DOCX)
 def sniff(head: bytes, file) -> Kind | None:
     """What the content is, whatever the name says."""
     if head.startswith(b"%PDF-"):
-        return PDF
+        return PDF if _pdf_complete(file) else None
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
+        return PNG if _valid_image(file, "PNG") else None
     if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
+        return JPEG if _valid_image(file, "JPEG") else None
     if head.startswith(b"PK\x03\x04"):
         return _sniff_office(file)
     return None
+
+
+def _pdf_complete(file) -> bool:
+    """A PDF ends with ``%%EOF`` (within the last 1024 bytes, as readers allow)."""
+    try:
+        file.seek(max(file.size - 1024, 0))
+        return b"%%EOF" in file.read(1024)
+    finally:
+        file.seek(0)
+
+
+def _valid_image(file, image_format: str) -> bool:
+    """Pillow opens the content as ``image_format`` and (PNG) its chunk checksums hold."""
+    from PIL import Image
+
+    try:
+        file.seek(0)
+        with Image.open(file, formats=[image_format]) as image:
+            image.verify()
+    except Exception:  # any parser error on hostile content means "not an image"
+        return False
+    finally:
+        file.seek(0)
+    return True
 
 
 def _sniff_office(file) -> Kind | None:

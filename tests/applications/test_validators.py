@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from PIL import Image
 
 from agreements.models import Partner
 from applications import services
@@ -30,8 +31,16 @@ from xcu_bases.creditcode import check_character, normalize, validate_credit_cod
 from xcu_bases.text import count_chars
 from xcu_bases.uploads import MAX_UPLOAD_BYTES, safe_display_name
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+def _image(image_format: str) -> bytes:
+    """A real 2×2 image: a bare magic number is no longer accepted as a PNG or JPEG."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), (200, 10, 10)).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 def media_files(settings) -> list[str]:
