@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, when it can.
-#   scripts/system-deps.sh pdf      fonts-noto-cjk libharfbuzz-subset0 (PDF printing)
+#   scripts/system-deps.sh pdf      fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 (PDFs)
 #   scripts/system-deps.sh browser  the above plus chromium (browser tests)
 # As root on Debian it installs what is missing; otherwise it prints exactly
 # what to install and exits 0 so `make run` goes on.
 set -euo pipefail
 
-packages=(fonts-noto-cjk libharfbuzz-subset0)
+packages=(fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0)
 if [[ "${1:-pdf}" == "browser" ]]; then
     packages+=(chromium)
 fi

@@ -9,6 +9,7 @@ image, and the only URLs asked for are our print stylesheets.
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -128,7 +129,11 @@ def test_a_real_render_of_hostile_markup_fetches_nothing(monkeypatch, tmp_path):
 
     assert "正文" in pdf_text(data)
     assert images(data) == 0
-    assert served == [printing.STATIC_BASE_URL + "print/print.css"]
+    # Our stylesheet, and the emoji face it names by local() — a system font file, nothing else.
+    assert [u for u in served if printing.system_font_path(u) is None] == [
+        printing.STATIC_BASE_URL + "print/print.css"
+    ]
+    assert all(u.startswith("file:///usr/share/fonts/") for u in served[1:])
     assert any("passwd" in url for url in asked)  # asked, and refused
 
 
@@ -175,7 +180,8 @@ def assert_printed_literally(data: bytes, fetched: list, times: int = 1):
     assert images(data) == 0
     assert b"/Subtype /Image" not in data
     assert fetched and all(
-        url.startswith(printing.STATIC_BASE_URL + "print/") and url.endswith(".css")
+        (url.startswith(printing.STATIC_BASE_URL + "print/") and url.endswith(".css"))
+        or printing.system_font_path(url) is not None  # the emoji face, by local()
         for url in fetched
     ), fetched
 
@@ -244,4 +250,47 @@ def test_certificate_prints_partner_and_base_names_as_text(people, college_a, fe
     text = pdf_text(data)
     assert "file:///etc/passwd" in text or "file:///etc/passwd" in text.replace(" ", "")
     assert images(data) == 0
-    assert all(url.startswith(printing.STATIC_BASE_URL + "print/") for url in fetched)
+    assert all(
+        url.startswith(printing.STATIC_BASE_URL + "print/")
+        or printing.system_font_path(url) is not None
+        for url in fetched
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "file:///usr/share/fonts/../../../etc/passwd",
+        "file:///usr/share/fonts/truetype/noto/none.ttf",  # not there
+        "file:///tmp/evil.ttf",
+        "file://example.com/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+        "file:///usr/share/fonts/truetype/noto/NotoColorEmoji.ttf.txt",
+    ],
+)
+def test_only_existing_font_files_under_the_system_font_directory_are_read(url):
+    assert printing.system_font_path(url) is None
+    with pytest.raises(printing.RefusedURL):
+        printing.safe_url_fetcher(url)
+
+
+@pytest.mark.skipif(
+    not Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf").exists(),
+    reason="Debian fonts-noto-color-emoji is not installed",
+)
+def test_emoji_print_from_the_emoji_face_and_the_rest_from_the_cjk_serif():
+    data = HTML(
+        string='<html><head><link rel="stylesheet" href="print/print.css"><style>html '
+        '{ font-family: "Noto Serif CJK SC", "XCU Emoji", serif; }</style></head>'
+        "<body><p>实践总结 🌾 完成 ✅ 共 12 项 # * 2026年</p></body></html>",
+        base_url=printing.STATIC_BASE_URL, url_fetcher=printing.SafeURLFetcher(),
+    ).write_pdf()  # fmt: skip
+    fonts = {
+        str(font.get("/BaseFont"))
+        for page in PdfReader(io.BytesIO(data)).pages
+        for font in page["/Resources"]["/Font"].values()
+        for font in [font.get_object()]
+    }
+    assert any("Noto-Serif-CJK-SC" in f for f in fonts)
+    assert any("Noto-Color-Emoji" in f for f in fonts)
+    assert "实践总结🌾完成✅共12项#*2026年" in pdf_text(data)  # pdf_text drops whitespace

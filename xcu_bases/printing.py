@@ -45,9 +45,26 @@ def static_path(url: str) -> Path:
     return Path(found)
 
 
+# The print stylesheet names one system font by ``local()`` (the emoji face); WeasyPrint then
+# asks for its file. Font files under the system font directory are the only files outside
+# our static files that it may read.
+SYSTEM_FONT_DIR = Path("/usr/share/fonts")
+FONT_SUFFIXES = {".ttf", ".otf", ".ttc"}
+
+
+def system_font_path(url: str) -> Path | None:
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parts.path)).resolve()
+    if path.suffix.lower() in FONT_SUFFIXES and path.is_relative_to(SYSTEM_FONT_DIR.resolve()):
+        return path if path.is_file() else None
+    return None
+
+
 def safe_url_fetcher(url: str, headers=None) -> URLFetcherResponse:
-    """Serve our static files to WeasyPrint; raise for every other URL."""
-    path = static_path(url)
+    """Serve our static files (and system font files) to WeasyPrint; raise for every other URL."""
+    path = system_font_path(url) or static_path(url)
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
