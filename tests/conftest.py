@@ -67,3 +67,18 @@ def pytest_report_header(config):
 
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''}".rstrip()
+
+
+def threads_share_the_test_database() -> tuple[bool, str]:
+    """Whether test threads (concurrent approvals) can see one database: PostgreSQL always, SQLite
+    only on disk (xcu_bases/settings.py gives the test database a file). (shared, why not)."""
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return True, ""
+    if connection.is_in_memory_db() or not settings.DATABASES["default"].get("TEST", {}).get(
+        "NAME"
+    ):
+        return False, "the SQLite test database is in memory; run on PostgreSQL or on disk"
+    return True, ""

@@ -17,7 +17,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
@@ -41,7 +40,7 @@ from practice.choices import ClearanceState, ClearanceUse, SupervisorState
 from practice.choices import RequestState as S2
 from practice.models import PracticeRequest
 from tests.applications import factories as app_factories
-from tests.conftest import make_student, make_user
+from tests.conftest import make_student, make_user, threads_share_the_test_database
 from tests.practice import factories as p_factories
 from xcu_bases import notify
 from xcu_bases import services as people_services
@@ -168,23 +167,13 @@ def notifications_of(obj):
 # --- 1. eight at once ------------------------------------------------------------------------
 
 
-def _threads_share_the_test_database() -> tuple[bool, str]:
-    """As in tests/applications/test_concurrency.py: an in-memory SQLite cannot be shared."""
-    if connection.vendor != "sqlite":
-        return True, ""
-    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
-    if connection.is_in_memory_db() or not test_name:
-        return False, "the SQLite test database is in memory; run on PostgreSQL or on disk"
-    return True, ""
-
-
 def race(action, actors, page) -> list:
     """Run ``action(user, page_copy)`` for each actor, all released at once.
 
     ``page`` is a callable giving the object as each actor's page showed it (read before the
     race). Returns one outcome per actor: "ok" or the exception raised.
     """
-    shared, reason = _threads_share_the_test_database()
+    shared, reason = threads_share_the_test_database()
     if not shared:
         pytest.skip(reason)
     pages = [page() for _ in actors]

@@ -7,7 +7,6 @@ with what is there now; the loser is told "已被他人处理" (AlreadyHandled).
 import threading
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django_fsm import ConcurrentTransition
@@ -17,7 +16,7 @@ from applications.choices import ApplicationState as S
 from applications.models import BaseApplication
 from applications.services import AlreadyHandled
 from tests.applications.factories import advance_to, complete_application, fresh
-from tests.conftest import make_user
+from tests.conftest import make_user, threads_share_the_test_database
 from xcu_bases.choices import RoleCode as R
 from xcu_bases.models import TransitionLog
 
@@ -99,22 +98,9 @@ def test_service_turns_a_concurrent_transition_into_already_handled(waiting, peo
 # --- real threads -----------------------------------------------------------------
 
 
-def _threads_share_the_test_database() -> tuple[bool, str]:
-    if connection.vendor != "sqlite":
-        return True, ""
-    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
-    if connection.is_in_memory_db() or not test_name:
-        return False, (
-            "the SQLite test database is in memory (shared cache, no TEST NAME file): a second "
-            "writer gets 'database table is locked' at once instead of waiting for the lock; "
-            "this test runs on PostgreSQL (DATABASE_URL) or an on-disk SQLite test database"
-        )
-    return True, ""
-
-
 @pytest.mark.django_db(transaction=True)
 def test_art7_2_two_threads_approving_at_once_make_one_transition(people, college_a):
-    shared, reason = _threads_share_the_test_database()
+    shared, reason = threads_share_the_test_database()
     if not shared:
         pytest.skip(reason)
     app = advance_to(complete_application(people["secretary_a"]), S.COLLEGE_REVIEW, people)

@@ -18,6 +18,7 @@ from evaluation import selectors, services
 from evaluation.choices import EvaluationState as E
 from evaluation.choices import RoundKind, RoundState
 from evaluation.models import EvidenceAttachment
+from tests.conftest import threads_share_the_test_database
 from tests.evaluation.test_services import scored
 from tests.practice.factories import TINY_PDF, fresh, logs
 from xcu_bases.workflow import AlreadyHandled, WorkflowError
@@ -254,19 +255,9 @@ def test_only_the_office_closes_a_round(client, people, standard, base):
 # --- two office users finalising at once ------------------------------------------------------
 
 
-def _threads_share_the_test_database() -> tuple[bool, str]:
-    if connection.vendor != "sqlite":
-        return True, ""
-    if connection.is_in_memory_db() or not settings.DATABASES["default"].get("TEST", {}).get(
-        "NAME"
-    ):
-        return False, "the SQLite test database is in memory; run on PostgreSQL or on disk"
-    return True, ""
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_office_users_finalising_at_once_make_one_transition(people, standard, base):
-    shared, reason = _threads_share_the_test_database()
+    shared, reason = threads_share_the_test_database()
     if not shared:
         pytest.skip(reason)
     from tests.conftest import make_user

@@ -10,7 +10,6 @@ import threading
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 
@@ -21,7 +20,7 @@ from practice.choices import AssessmentState as A
 from practice.choices import PracticeGrade
 from practice.choices import RequestState as S
 from practice.models import PracticeAssessment, TaskCompletion
-from tests.conftest import make_user
+from tests.conftest import make_user, threads_share_the_test_database
 from tests.practice.factories import (
     ASSESSMENT_COMMENTS,
     PERIOD,
@@ -398,20 +397,9 @@ def test_art24_page_of_an_earlier_round_is_stale_even_in_the_same_state(who, fil
     assert state_of(waiting) == before
 
 
-def _threads_share_the_test_database() -> tuple[bool, str]:
-    """As in tests/applications/test_concurrency.py: an in-memory SQLite cannot be shared."""
-    if connection.vendor != "sqlite":
-        return True, ""
-    if connection.is_in_memory_db() or not settings.DATABASES["default"].get("TEST", {}).get(
-        "NAME"
-    ):
-        return False, "the SQLite test database is in memory; run on PostgreSQL or on disk"
-    return True, ""
-
-
 @pytest.mark.django_db(transaction=True)
 def test_art24_two_threads_approving_at_once_make_one_transition(people, draft, college_a):
-    shared, reason = _threads_share_the_test_database()
+    shared, reason = threads_share_the_test_database()
     if not shared:
         pytest.skip(reason)
     assessment = advance_assessment_to(
