@@ -278,11 +278,11 @@ def test_only_existing_font_files_under_the_system_font_directory_are_read(url):
     not Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf").exists(),
     reason="Debian fonts-noto-color-emoji is not installed",
 )
-def test_emoji_print_from_the_emoji_face_and_the_rest_from_the_cjk_serif():
+def test_emoji_print_from_the_emoji_face_and_the_rest_from_the_cjk_serif(caplog):
     data = HTML(
         string='<html><head><link rel="stylesheet" href="print/print.css"><style>html '
         '{ font-family: "Noto Serif CJK SC", "XCU Emoji", serif; }</style></head>'
-        "<body><p>实践总结 🌾 完成 ✅ 共 12 项 # * 2026年</p></body></html>",
+        "<body><p>实践总结 🌾 完成 ✅ 共 12 项 # * 2026年</p><p>☐ 否 ☑ 是 ★</p></body></html>",
         base_url=printing.STATIC_BASE_URL, url_fetcher=printing.SafeURLFetcher(),
     ).write_pdf()  # fmt: skip
     fonts = {
@@ -294,3 +294,7 @@ def test_emoji_print_from_the_emoji_face_and_the_rest_from_the_cjk_serif():
     assert any("Noto-Serif-CJK-SC" in f for f in fonts)
     assert any("Noto-Color-Emoji" in f for f in fonts)
     assert "实践总结🌾完成✅共12项#*2026年" in pdf_text(data)  # pdf_text drops whitespace
+    # Annex 1's check boxes are symbols, not emoji: they must not fall into the emoji face
+    # (which has no glyph for them) and print as a blank box.
+    assert "☐否☑是★" in pdf_text(data)
+    assert ".notdef" not in caplog.text
