@@ -1,7 +1,7 @@
 """Annex 1 forms. A draft saves whatever is typed (types are still checked);
 completeness is the submit step's business (applications/completeness.py)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.forms import inlineformset_factory
@@ -222,6 +222,9 @@ class SignForm(forms.Form):
     def clean(self):
         data = super().clean()
         starts = data.get("starts_on")
+        if starts and not date(2000, 1, 1) <= starts <= date(2099, 12, 31):
+            self.add_error("starts_on", "请填写 2000 年至 2099 年之间的协议开始日期。")
+            return data
         if starts and not data.get("ends_on"):
             data["ends_on"] = add_years(starts, 5) - timedelta(days=1)
         if starts and data.get("ends_on") and data["ends_on"] <= starts:

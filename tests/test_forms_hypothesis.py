@@ -562,3 +562,12 @@ def test_points_parser_refuses_non_finite_numbers():
     for raw in ["NaN", "-sNaN", "Infinity", "1E+999999999", "1E-999999999", "x\x00"]:
         with pytest.raises(ValidationError):
             parse_points(raw)
+
+
+def test_sign_form_refuses_a_start_date_whose_term_would_leave_the_calendar():
+    """Found by Hypothesis: 9999-12-31 + 5 years was a ValueError (a 500) in SignForm.clean."""
+    from applications.forms import SignForm
+
+    form = SignForm(data={"signed_on": "2026-11-01", "starts_on": "9999-12-31", "ends_on": ""})
+    assert not form.is_valid()
+    assert "请填写 2000 年至 2099 年之间的协议开始日期" in str(form.errors["starts_on"])
