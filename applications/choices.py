@@ -38,3 +38,17 @@ class Recommendation(models.TextChoices):
 class MeetingDecision(models.TextChoices):
     APPROVE = "approve", "审定批准建设"
     REJECT = "reject", "不予批准"
+
+
+class Art6Priority(models.TextChoices):
+    """Art 6 (一)–(三), the partner's conditions for being considered first, in short:
+    the badge, the list filter and the export say which ones an application claims."""
+
+    STATION = "station", "院士/博士后工作站"
+    PLATFORM = "platform", "省级以上平台"
+    PARTNERSHIP = "partnership", "长期合作关系"
+
+    @property
+    def field(self) -> str:
+        """The BaseApplication flag: art6_station, art6_platform, art6_partnership."""
+        return f"art6_{self.value}"

@@ -20,7 +20,8 @@ SECTION2 = [
     "national_projects", "national_funding", "provincial_projects", "provincial_funding",
     "contract_projects", "contract_funding", "avg_projects_per_supervisor",
     "avg_funding_per_supervisor", "avg_contract_funding_per_supervisor",
-    "college_lead", "college_lead_phone", "college_lead_email",
+    "college_lead", "college_lead_phone",
+    "college_contact", "college_contact_phone", "college_contact_email",
 ]  # fmt: skip
 SECTION3 = [
     "partner_name", "partner_address", "partner_lead", "partner_lead_phone", "partner_contact",
@@ -37,6 +38,11 @@ ART6 = [
     ("art6_platform", "art6_platform_evidence"),
     ("art6_partnership", "art6_partnership_evidence"),
 ]
+# V. 基地建设合作单位意见: the partner signs and seals it on the paper form (Art 7(1) asks for
+# the form, not for an online opinion), so it is optional for submission and never listed below.
+PARTNER_OPINION = ["partner_opinion", "partner_opinion_signatory", "partner_opinion_date"]
+PARTNER_OPINION_MAX_CHARS = 300
+PARTNER_OPINION_MAX_PARAGRAPHS = 5
 AGREEMENT = ["goals", "content", "fields", "partner_duties", "college_duties", "ip_ownership"]
 
 

@@ -133,7 +133,9 @@ COLLEGE_FACTS = {
         "avg_contract_funding_per_supervisor": Decimal("8.17"),
         "college_lead": "陈志强",
         "college_lead_phone": "0834-2580201",
-        "college_lead_email": "chenzq@xcc.edu.cn",
+        "college_contact": "杨静",
+        "college_contact_phone": "0834-2580211",
+        "college_contact_email": "yangjing@xcc.edu.cn",
     },
     "02": {
         "person_in_charge": "苏建军",
@@ -150,7 +152,9 @@ COLLEGE_FACTS = {
         "avg_contract_funding_per_supervisor": Decimal("7.94"),
         "college_lead": "苏建军",
         "college_lead_phone": "0834-2580301",
-        "college_lead_email": "sujj@xcc.edu.cn",
+        "college_contact": "刘芳",
+        "college_contact_phone": "0834-2580311",
+        "college_contact_email": "liufang@xcc.edu.cn",
     },
 }
 
@@ -655,6 +659,12 @@ APPLICATIONS = [
             ],
             "resubmit": True,
         },
+        "partner_opinion": (
+            "我院同意与西昌学院共建研究生联合培养基地。我院将提供种质资源库、分子育种实验室和高海拔"
+            "试验站作为研究生实践场所，选派研究员担任基地导师，保障研究生实践期间的食宿和安全。",
+            "罗永康",
+            4,
+        ),
         "college_opinion": "该院与我院合作基础扎实，实践条件和导师队伍满足要求，同意申报。",
         "reviews": [
             (
@@ -727,6 +737,11 @@ APPLICATIONS = [
                 "横向项目合同",
             ),
         ],
+        "partner_opinion": (
+            "同意共建。公司将安排种薯繁育、品种测试和种子检验岗位接收研究生实践，按月发放实践补助。",
+            "汪德明",
+            2,
+        ),
         "college_opinion": "公司是本地种业龙头企业，实践岗位与农艺与种业领域契合，同意申报。",
         "reviews": [
             (
@@ -1028,6 +1043,13 @@ APPLICATIONS = [
                 "研究生实践情况说明",
             ),
         ],
+        "partner_opinion": (
+            "公司同意与西昌学院共建研究生联合培养基地，提供核心育种场、人工草地和兽医诊疗室作为实践场所，"
+            "负责研究生在牧区实践期间的食宿、交通和高原健康保障。\n"
+            "公司将选派高级畜牧师、高级兽医师担任基地导师，与学校共同制定实践计划并开展考核。",
+            "扎西次仁",
+            5,
+        ),
         "college_opinion": "牦牛是凉山高原畜牧业的特色畜种，公司条件完备，同意申报。",
         "reviews": [
             (
@@ -1371,7 +1393,7 @@ def _build(spec: dict, people: dict, today: date) -> BaseApplication:
     if story == "fresh":
         _fill_partial(app, spec)
         return app
-    _fill(app, spec)
+    _fill(app, spec, day("filed"))
     for name, description, title in spec["attachments"]:
         _attach(app, secretary, name, description, title, spec)
     draft = app.agreement_draft
@@ -1462,10 +1484,19 @@ def _build(spec: dict, people: dict, today: date) -> BaseApplication:
     )
 
 
-def _fill(app: BaseApplication, spec: dict) -> None:
+def _fill(app: BaseApplication, spec: dict, filed: date) -> None:
     """What the secretary types into the form (the draft is saved as the form saves it)."""
     college = spec["college"]
     partner = spec["partner"]
+    if "partner_opinion" in spec:  # V: copied from the partner's signed paper form
+        text, signatory, days_before = spec["partner_opinion"]
+        opinion = {
+            "partner_opinion": text,
+            "partner_opinion_signatory": signatory,
+            "partner_opinion_date": filed - timedelta(days=days_before),
+        }
+    else:
+        opinion = {}
     values = {
         **COLLEGE_FACTS[college],
         "base_name": spec["base_name"],
@@ -1476,6 +1507,7 @@ def _fill(app: BaseApplication, spec: dict) -> None:
         "partner_is_legal_person": True,
         **partner,
         **_art5(partner["partner_name"], partner, **spec["art5"]),
+        **opinion,
     }
     for name, value in values.items():
         setattr(app, name, value)

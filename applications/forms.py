@@ -5,10 +5,11 @@ from datetime import date, timedelta
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
 
 from agreements.models import AgreementDraft
 from applications import completeness
-from applications.choices import ApplicationState, MeetingDecision, Recommendation
+from applications.choices import ApplicationState, Art6Priority, MeetingDecision, Recommendation
 from applications.models import (
     BaseApplication,
     DisciplineRow,
@@ -18,6 +19,7 @@ from applications.models import (
 from xcu_bases.dates import add_years
 from xcu_bases.forms import MultipleFileField, MultipleFileInput
 from xcu_bases.models import College, User
+from xcu_bases.text import count_chars
 
 # Sections of the edit page, in the order of the paper form. Templates loop over these.
 SECTIONS = [
@@ -27,7 +29,8 @@ SECTIONS = [
         "national_projects", "national_funding", "provincial_projects", "provincial_funding",
         "contract_projects", "contract_funding", "avg_projects_per_supervisor",
         "avg_funding_per_supervisor", "avg_contract_funding_per_supervisor",
-        "college_lead", "college_lead_phone", "college_lead_email", "achievements",
+        "college_lead", "college_lead_phone", "college_contact", "college_contact_phone",
+        "college_contact_email", "achievements",
     ]),
     ("s3", "三、合作单位基本情况", [
         "partner_name", "partner_credit_code", "partner_is_legal_person", "partner_address",
@@ -42,6 +45,9 @@ SECTIONS = [
         "art6_partnership", "art6_partnership_evidence",
     ]),
 ]  # fmt: skip
+# V comes after IV (its own card on the edit page); only the partner's box is typed in here:
+# the other three opinions are given in the system at each review step.
+OPINION_SECTION = ("s5", "五、基地建设合作单位意见", completeness.PARTNER_OPINION)
 
 WIDE_TEXT = {"necessity", "achievements", *completeness.ART5}
 
@@ -49,7 +55,7 @@ WIDE_TEXT = {"necessity", "achievements", *completeness.ART5}
 class ApplicationForm(forms.ModelForm):
     class Meta:
         model = BaseApplication
-        fields = [name for _, _, names in SECTIONS for name in names]
+        fields = [name for _, _, names in [*SECTIONS, OPINION_SECTION] for name in names]
         widgets = {
             "necessity": forms.Textarea(attrs={"rows": 14, "data-min-chars": completeness.NECESSITY_MIN_CHARS}),
             "achievements": forms.Textarea(attrs={"rows": 6, "data-max-chars": completeness.ACHIEVEMENTS_MAX_CHARS}),
@@ -57,6 +63,8 @@ class ApplicationForm(forms.ModelForm):
             "art6_station_evidence": forms.Textarea(attrs={"rows": 2}),
             "art6_platform_evidence": forms.Textarea(attrs={"rows": 2}),
             "art6_partnership_evidence": forms.Textarea(attrs={"rows": 2}),
+            "partner_opinion": forms.Textarea(attrs={"rows": 4, "data-max-chars": completeness.PARTNER_OPINION_MAX_CHARS}),
+            "partner_opinion_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }  # fmt: skip
         labels = {
             "national_projects": "国家级项目数（项）",
@@ -69,20 +77,62 @@ class ApplicationForm(forms.ModelForm):
             "avg_funding_per_supervisor": "导师年均经费（万元）",
             "avg_contract_funding_per_supervisor": "导师年均横向经费（万元）",
             "college_lead": "姓名",
+            "college_lead_phone": "联系电话",
+            "college_contact": "姓名",
+            "college_contact_phone": "联系电话",
+            "college_contact_email": "E-mail",
+            "partner_opinion": "合作单位意见",
+            "partner_opinion_signatory": "负责人（签章人）",
+            "partner_opinion_date": "签署日期",
         }
         help_texts = {
             "necessity": "不少于 500 字（不计空格和换行）。可从建设内容、建设基础、预期目标和标志性成果等方面论证。",
             "achievements": "500 字以内。",
             "partner_credit_code": "18 位，见合作单位营业执照或事业单位法人证书。",
             "year": "所填数据为申报年度前三年的情况。",
+            "partner_opinion": (
+                f"照录合作单位负责人签署的意见，{completeness.PARTNER_OPINION_MAX_CHARS} 字以内、"
+                f"不超过 {completeness.PARTNER_OPINION_MAX_PARAGRAPHS} 段。"
+            ),
+            "partner_opinion_date": "合作单位负责人签署的日期，不能晚于今天。",
         }
 
     def clean_partner_credit_code(self):
         return self.cleaned_data["partner_credit_code"].strip().upper()
 
+    def clean_partner_opinion(self):
+        """The printed box holds a short opinion: a length in characters as counted
+        everywhere (whitespace not counted) and a few paragraphs."""
+        text = self.cleaned_data["partner_opinion"]
+        n = count_chars(text)
+        if n > completeness.PARTNER_OPINION_MAX_CHARS:
+            raise forms.ValidationError(
+                f"合作单位意见限 {completeness.PARTNER_OPINION_MAX_CHARS} 字以内，当前 {n} 字（不计空格和换行）。"
+            )
+        if (
+            sum(1 for line in text.splitlines() if line.strip())
+            > completeness.PARTNER_OPINION_MAX_PARAGRAPHS
+        ):
+            raise forms.ValidationError(
+                f"合作单位意见请分 {completeness.PARTNER_OPINION_MAX_PARAGRAPHS} 段以内（每个非空行算一段）。"
+            )
+        return text
+
+    def clean_partner_opinion_date(self):
+        day = self.cleaned_data["partner_opinion_date"]
+        if day and day > timezone.localdate():
+            raise forms.ValidationError("合作单位签署日期不能晚于今天。")
+        if day and day < date(2000, 1, 1):
+            raise forms.ValidationError("请填写 2000 年以后的签署日期。")
+        return day
+
     def sections(self):
         """(id, title, [bound fields]) for the template."""
         return [(key, title, [self[name] for name in names]) for key, title, names in SECTIONS]
+
+    def opinion_section(self):
+        key, title, names = OPINION_SECTION
+        return key, title, [self[name] for name in names]
 
 
 class DisciplineForm(forms.ModelForm):
@@ -249,3 +299,9 @@ class ApplicationFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select", "id": "id_college"}),
     )
     year = forms.IntegerField(label="申报年度", required=False, min_value=2020, max_value=2100)
+    # Art 6: those who decide can pick out the partners to be considered first.
+    priority = forms.ChoiceField(
+        label="优先条件（第六条）",
+        required=False,
+        choices=[("", "不限"), ("1", "符合任一优先条件"), *Art6Priority.choices],
+    )  # fmt: skip

@@ -23,6 +23,8 @@ from xcu_bases.uploads import GeneratedName
 MONEY = {"max_digits": 12, "decimal_places": 2, "null": True, "blank": True,
          "validators": [MinValueValidator(0)]}  # fmt: skip
 COUNT = {"null": True, "blank": True}
+# Annex 1 V: the partner's opinion box holds about ten printed lines beside the seal.
+PARTNER_OPINION_MAX_LENGTH = 400
 
 
 def current_year() -> int:
@@ -103,7 +105,13 @@ class BaseApplication(ConcurrentTransitionMixin, models.Model):
     college_lead_phone = models.CharField(
         "负责人联系电话", max_length=20, blank=True, validators=[phone_validator]
     )
-    college_lead_email = models.EmailField("负责人 E-mail", blank=True)
+    # The form's second person row asks name, phone and E-mail. The paper repeats the label
+    # "基地建设负责人"; read with III (负责人 / 联系人) it is the contact person.
+    college_contact = models.CharField("基地建设联系人（申报单位）", max_length=50, blank=True)
+    college_contact_phone = models.CharField(
+        "联系人联系电话（申报单位）", max_length=20, blank=True, validators=[phone_validator]
+    )
+    college_contact_email = models.EmailField("联系人 E-mail（申报单位）", blank=True)
     achievements = models.TextField("近三年政产学研用取得的成果", blank=True)
 
     # III. The partner (copied into the Partner registry on submit)
@@ -147,6 +155,16 @@ class BaseApplication(ConcurrentTransitionMixin, models.Model):
     art6_platform_evidence = models.TextField("证明（平台名称、级别、批准文号）", blank=True)
     art6_partnership = models.BooleanField("已与我校建立长期合作关系", default=False)
     art6_partnership_evidence = models.TextField("证明（合作项目、协议及起止时间）", blank=True)
+
+    # V. 基地建设合作单位意见: signed and sealed by the partner on paper; the college secretary
+    # types what the partner wrote so that it prints in the box. Optional for submission.
+    partner_opinion = models.TextField(
+        "合作单位意见", max_length=PARTNER_OPINION_MAX_LENGTH, blank=True
+    )
+    partner_opinion_signatory = models.CharField(
+        "合作单位负责人（签章人）", max_length=50, blank=True
+    )
+    partner_opinion_date = models.DateField("合作单位签署日期", null=True, blank=True)
 
     objects = BaseApplicationQuerySet.as_manager()
 

@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from applications import snapshot
 from applications.choices import ApplicationState as S
-from applications.completeness import ART5
+from applications.completeness import ART5, PARTNER_OPINION
 from applications.models import BaseApplication, PrintRecord
 from xcu_bases.models import TransitionLog
 from xcu_bases.printing import render_pdf
 
 TITLE = "西昌学院研究生联合培养基地申报书"
 TEMPLATE = "print/annex1.html"
-FIELD_NAMES = snapshot.COLLEGE_FIELDS + snapshot.PARTNER_FIELDS + ART5
+FIELD_NAMES = snapshot.FORM_FIELDS
 DISCIPLINE_KEYS = snapshot.DISCIPLINE_FIELDS
 INSTRUMENT_KEYS = ["name", "model", "acquired_on"]  # the form's three columns (Annex 1 IV)
 CHINESE_DIGITS = "〇一二三四五六七八九"
@@ -70,17 +70,27 @@ def _rows(rows: list[dict], keys: list[str]) -> list[dict]:
 
 
 MEETING_DECISION = "经校长办公会审定，批准建设。"  # Art 7(4)
-NO_OPINION = {"paragraphs": [], "by": "", "on": ""}
+# "signatory" and "date" are written on the paper form's own lines (the partner's, typed in
+# by the college); "by" and "on" are who gave an opinion in the system, and when.
+NO_OPINION = {"paragraphs": [], "by": "", "on": "", "signatory": "", "date": ""}
 
 
 def _opinion(entry: TransitionLog | None) -> dict:
     if entry is None:
         return {**NO_OPINION, "paragraphs": []}
     return {
+        **NO_OPINION,
         "paragraphs": paragraphs(entry.comment),
         "by": entry.by.get_full_name() if entry.by else "",
         "on": chinese_date(timezone.localdate(entry.at)),
     }
+
+
+def partner_opinion(values: dict[str, str]) -> dict:
+    """V 基地建设合作单位意见 as the college typed it from the partner's signed paper: the
+    text, the signatory and the date print on the form's lines; the seal stays for the stamp."""
+    text, signatory, day = (values[name] for name in PARTNER_OPINION)
+    return {**NO_OPINION, "paragraphs": paragraphs(text), "signatory": signatory, "date": day}
 
 
 def application_opinions(app: BaseApplication, *, is_draft: bool) -> dict[str, dict]:
@@ -164,7 +174,7 @@ def annex1_context(
         "instruments": _rows(data.get("instruments", []), INSTRUMENT_KEYS),
         "opinions": [
             {"title": "校内申报单位意见", "signer": "院长签章：", **opinions["college"]},
-            {"title": "基地建设合作单位意见", "signer": "负责人签章：", **NO_OPINION},
+            {"title": "基地建设合作单位意见", "signer": "负责人签章：", **partner_opinion(values)},
             {"title": "学科与研究生处意见", "signer": "", **opinions["office"]},
             {"title": "学校意见", "signer": "", **opinions["university"]},
         ],
@@ -178,7 +188,7 @@ def _print_data(app: BaseApplication) -> tuple[dict, int, bool]:
     latest = app.snapshots.order_by("-round").first()
     if latest is None:
         raise PrintError("该申报书没有提交版本，无法打印。")
-    return latest.data, latest.round, False
+    return snapshot.upgrade(latest.data), latest.round, False
 
 
 def _new_record(app: BaseApplication, *, submission: int, is_draft: bool, by) -> PrintRecord:

@@ -1,6 +1,8 @@
 """Reads for the application pages: lists, the frozen data, what a user may do."""
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -8,12 +10,14 @@ from django_fsm import can_proceed
 
 from applications import rules, snapshot
 from applications.choices import ApplicationState as S
+from applications.choices import Art6Priority
 from applications.models import BaseApplication, ExpertReview
 from xcu_bases import access
 from xcu_bases.models import TransitionLog
 
 
-def application_list(*, user, q="", state="", college=None, year=None) -> QuerySet:
+def application_list(*, user, q="", state="", college=None, year=None, priority="") -> QuerySet:
+    """``priority``: "1" any Art 6 condition, or one ``Art6Priority`` value."""
     qs = BaseApplication.objects.visible_to(user).select_related("college")
     if q:
         qs = qs.filter(Q(base_name__icontains=q) | Q(partner_name__icontains=q))
@@ -23,7 +27,46 @@ def application_list(*, user, q="", state="", college=None, year=None) -> QueryS
         qs = qs.filter(college=college)
     if year:
         qs = qs.filter(year=year)
+    if priority == "1":
+        qs = qs.filter(_any_art6())
+    elif priority in Art6Priority.values:
+        qs = qs.filter(**{Art6Priority(priority).field: True})
     return qs.order_by("-updated_at", "-pk")
+
+
+def _any_art6() -> Q:
+    return reduce(operator.or_, (Q(**{item.field: True}) for item in Art6Priority))
+
+
+@dataclass(frozen=True)
+class Priority:
+    """Art 6 priority conditions an application claims: short labels for the badge,
+    the regulation's words for its title (screen readers and tooltips)."""
+
+    labels: tuple[str, ...]
+    conditions: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.labels)
+
+    @property
+    def text(self) -> str:
+        return "、".join(self.labels)
+
+    @property
+    def title(self) -> str:
+        return "第六条优先考虑条件：" + "；".join(self.conditions)
+
+
+def art6_priority(app: BaseApplication) -> Priority:
+    """From the row's own flags: no query, so a list can call it for every row."""
+    claimed = [item for item in Art6Priority if getattr(app, item.field)]
+    return Priority(
+        labels=tuple(item.label for item in claimed),
+        conditions=tuple(
+            str(BaseApplication._meta.get_field(item.field).verbose_name) for item in claimed
+        ),
+    )
 
 
 def frozen_data(app: BaseApplication) -> dict:
@@ -31,7 +74,7 @@ def frozen_data(app: BaseApplication) -> dict:
     if app.state != S.DRAFT and app.round:
         latest = app.snapshots.filter(round=app.round).first()
         if latest:
-            return latest.data
+            return snapshot.upgrade(latest.data)
     return snapshot.build(app)
 
 
@@ -46,7 +89,7 @@ def changes(app: BaseApplication, current: dict) -> list[dict] | None:
         if app.round < 2:
             return None
         previous = app.snapshots.filter(round=app.round - 1).first()
-    return snapshot.diff(previous.data, current) if previous else None
+    return snapshot.diff(snapshot.upgrade(previous.data), current) if previous else None
 
 
 def last_return(app: BaseApplication) -> TransitionLog | None:

@@ -19,6 +19,7 @@ PARTNER_FIELDS = [
 DISCIPLINE_FIELDS = ["name", "code", "supervisors", "enrolment_1", "enrolment_2", "enrolment_3"]
 INSTRUMENT_FIELDS = ["name", "model", "acquired_on", "unit_price"]
 AGREEMENT_FIELDS = [*rules.AGREEMENT, "term_years", "deviates_from_template"]
+FORM_FIELDS = COLLEGE_FIELDS + PARTNER_FIELDS + rules.ART5 + rules.PARTNER_OPINION
 
 
 def display(value) -> str:
@@ -56,7 +57,7 @@ def build(app) -> dict:
         "year": app.year,
         "enrolment_years": list(app.enrolment_years),
         "college": app.college.name,
-        "fields": _fields(app, COLLEGE_FIELDS + PARTNER_FIELDS + rules.ART5),
+        "fields": _fields(app, FORM_FIELDS),
         "art6": [
             {
                 "label": str(type(app)._meta.get_field(flag).verbose_name),
@@ -84,6 +85,28 @@ def build(app) -> dict:
             else {}
         ),
     }
+
+
+# Snapshots frozen before migration 0003 kept one E-mail on the lead's row of II; it belongs
+# to the second row, which then named the lead as contact (as the migration does live rows).
+_LEGACY_CONTACT = {
+    "college_contact": ("基地建设联系人（申报单位）", "college_lead"),
+    "college_contact_phone": ("联系人联系电话（申报单位）", "college_lead_phone"),
+    "college_contact_email": ("联系人 E-mail（申报单位）", "college_lead_email"),
+}
+
+
+def upgrade(data: dict) -> dict:
+    """A stored snapshot in today's shape; the stored row itself is never changed."""
+    fields = data.get("fields", {})
+    legacy = fields.get("college_lead_email")
+    if legacy is None or "college_contact_email" in fields:
+        return data
+    upgraded = {k: v for k, v in fields.items() if k != "college_lead_email"}
+    if legacy["value"]:
+        for name, (label, source) in _LEGACY_CONTACT.items():
+            upgraded[name] = {"label": label, "value": fields.get(source, {}).get("value", "")}
+    return {**data, "fields": upgraded}
 
 
 def _flatten(data: dict) -> dict[str, tuple[str, str]]:

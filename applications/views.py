@@ -57,6 +57,7 @@ def _filtered(request):
         state=data.get("state", ""),
         college=data.get("college"),
         year=data.get("year"),
+        priority=data.get("priority", ""),
     )
     return form, qs
 
@@ -72,6 +73,7 @@ def application_list(request):
         "applications/list.html",
         {
             "page": page,
+            "rows": [(app, selectors.art6_priority(app)) for app in page.object_list],
             "filter_form": form,
             "query": query.urlencode(),
             "can_create": _can_create(request.user),
@@ -204,6 +206,7 @@ def application_detail(request, pk):
         {
             "app": app,
             "data": data,
+            "priority": selectors.art6_priority(app),
             "changes": selectors.changes(app, data),
             "last_return": selectors.last_return(app),
             "actions": selectors.actions_for(app, request.user),
@@ -323,6 +326,7 @@ def application_action(request, pk, action):
             "app": app,
             "form": form,
             "title": services.TRANSITION_LABELS[name],
+            "priority": selectors.art6_priority(app),
             "note": note,
             "danger": action in {"reject", "return"},
             "seen": services.seen(app),
@@ -400,7 +404,12 @@ def application_review(request, pk):
     return render(
         request,
         "applications/review.html",
-        {"app": app, "form": form, "data": selectors.frozen_data(app)},
+        {
+            "app": app,
+            "form": form,
+            "data": selectors.frozen_data(app),
+            "priority": selectors.art6_priority(app),
+        },
     )
 
 
@@ -451,6 +460,7 @@ def application_meeting(request, pk):
             "app": app,
             "form": form,
             "title": "登记校长办公会审定",
+            "priority": selectors.art6_priority(app),
             "seen": services.seen(app),
             "note": "第七条第四项：校长办公会审定批准建设的基地，由学校与合作单位正式签订协议书。",
         },

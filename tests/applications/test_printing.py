@@ -170,7 +170,7 @@ def test_opinions_of_the_chain_are_printed_with_blank_seal_and_date(draft, peopl
     assert college["by"] == "李明华"
     assert college["signer"] == "院长签章："
     assert partner == {"title": "基地建设合作单位意见", "signer": "负责人签章：",
-                       "paragraphs": [], "by": "", "on": ""}  # fmt: skip
+                       "paragraphs": [], "by": "", "on": "", "signatory": "", "date": ""}  # fmt: skip
     assert office["paragraphs"] == [COMMENTS["office_approve"]]
     assert university["paragraphs"][0] == "经校长办公会审定，批准建设。"
     assert university["paragraphs"][1].startswith(MEETING["session"])

@@ -192,7 +192,7 @@ def test_typing_error_keeps_everything_typed_and_saves_nothing(client, people):
     response = login(client, people["secretary_a"]).post(
         reverse("applications:edit", args=[app.pk]),
         edit_data(app, base_name="不会丢失的名称", national_projects="三项", necessity="论证内容" * 50,
-                  college_lead_email="not-an-email"),
+                  college_contact_email="not-an-email"),
     )  # fmt: skip
     assert response.status_code == 200
     assert "草稿未保存" in response.text
