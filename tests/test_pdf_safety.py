@@ -189,10 +189,12 @@ def assert_printed_literally(data: bytes, fetched: list, times: int = 1):
 def test_annex1_fields_print_as_text(people, fetched):
     app = app_factories.complete_application(
         people["secretary_a"], necessity=f"{HOSTILE}\n{app_factories.NECESSITY}",
-        achievements=HOSTILE, base_name=f"基地{HOSTILE}",
+        achievements=HOSTILE, base_name=f"基地{HOSTILE}", partner_opinion=HOSTILE,
+        partner_opinion_signatory=SHORT,
     )  # fmt: skip
     data, _ = annex1.render_annex1(app, by=people["secretary_a"])
-    assert_printed_literally(data, fetched, times=3)
+    assert_printed_literally(data, fetched, times=4)
+    assert "负责人签章：" + "".join(SHORT.split()) in pdf_text(data)
 
 
 def test_annex2_plan_task_prints_as_text(people, college_a, fetched):

@@ -171,7 +171,9 @@ def test_annex1_partner_opinion_optional_for_submit(client, people):
     )
     assert fresh(app).state == S.COLLEGE_REVIEW
     fields = app.snapshots.get(round=1).data["fields"]
-    assert fields["partner_opinion"]["value"] == "" and fields["partner_opinion_date"]["value"] == ""
+    assert (
+        fields["partner_opinion"]["value"] == "" and fields["partner_opinion_date"]["value"] == ""
+    )
 
 
 def test_annex1_partner_opinion_on_the_detail_page(client, app, people):

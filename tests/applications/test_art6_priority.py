@@ -140,7 +140,7 @@ def test_art6_priority_in_export(client, people, priority_app, plain_app):
 def test_art6_priority_list_keeps_its_query_bound(client, people, django_assert_max_num_queries):
     """The badge reads the row's own flags: as many rows as a page holds, the same queries."""
     login(client, people["office"])
-    for i in range(3):
+    for _ in range(3):
         app = services.application_create(by=people["secretary_a"])
         app.art6_station = app.art6_partnership = True
         app.save()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agreements.choices import BaseState
 from agreements.models import Partner
-from applications import completeness
+from applications import completeness, selectors
 from applications.choices import ApplicationState as S
 from applications.demo import APPLICATIONS, add_years, demo_pdf, seed_applications
 from applications.models import BaseApplication
@@ -136,6 +136,25 @@ def test_signed_and_established_have_a_base_and_a_five_year_agreement(apps):
 def test_established_bases_in_both_colleges(apps):
     established = [a for a in apps if a.state == S.ESTABLISHED]
     assert {a.college.code for a in established} == {"01", "02"}
+
+
+def test_demo_shows_the_partner_opinion_the_contact_row_and_art6(apps):
+    """Annex 1 V's partner opinion prints on an established application, frozen with it; II's
+    contact row is filled; Art 6 conditions are claimed by some and not by all."""
+    with_opinion = [a for a in apps if a.state == S.ESTABLISHED and a.partner_opinion]
+    assert with_opinion
+    for app in with_opinion:
+        fields = app.snapshots.get(round=app.round).data["fields"]
+        assert fields["partner_opinion"]["value"] == app.partner_opinion
+        assert app.partner_opinion_signatory == app.partner_lead
+        assert app.partner_opinion_date < app.submitted_at.date()
+    assert any(not a.partner_opinion for a in apps if a.round)  # blank box, signed on paper
+    for app in apps:
+        if app.round:
+            assert app.college_contact and app.college_contact_phone and app.college_contact_email
+    claimed = [a for a in apps if selectors.art6_priority(a)]
+    assert claimed and len(claimed) < len(apps)
+    assert any(len(selectors.art6_priority(a).labels) == 3 for a in claimed)
 
 
 def test_rejected_has_a_reason(apps):
