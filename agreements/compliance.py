@@ -273,10 +273,11 @@ def funding(facts: Facts, today: date) -> Line:
 
 def supervision(facts: Facts, today: date) -> Line:
     """Art 20: for every student in practice here, a contact in every month and two
-    face-to-face meetings in every year (the rule is ``practice.contacts.evaluate``)."""
+    face-to-face meetings in every practice year — 12 months from the practice's start, a short
+    last part pro-rated (the rule is ``practice.contacts.evaluate``)."""
     key, title, article = (
         "contacts",
-        "双导师沟通（每月至少 1 次，每年面对面至少 2 次）",
+        "双导师沟通（每月至少 1 次，每个实践年度面对面至少 2 次）",
         "第二十条",
     )
     if not facts.practices:

@@ -125,7 +125,8 @@ def _base(assessment: PracticeAssessment) -> dict[str, str]:
     return {
         "name": name,
         "starts_on": _date(req.starts_on),
-        "ends_on": _date(req.ends_on),
+        "ends_on": _date(req.effective_ends_on),  # Art 24: the early end when it ended early
+        "ended_early": req.ended_early_on is not None,
         "supervisor": supervisor.name if supervisor else "",
         "supervisor_phone": supervisor.phone if supervisor else "",
     }

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from practice import assessment_checks, rules
+from practice import assessment_checks, ending, rules
 from practice import services as request_services
 from practice.choices import AssessmentState as A
 from practice.choices import PracticeGrade
@@ -35,7 +35,7 @@ def _gaps(assessment, name) -> list[str]:
     if name == "base_supervisor_approve":
         return ["请评定成绩。"]
     if name == "archive":
-        return ["学位论文尚未上传（第二十四条），上传后方可归档。"]
+        return assessment_checks.archive_problems(assessment.request)
     return []
 
 
@@ -48,8 +48,10 @@ CHAIN = Chain(
 )  # fmt: skip
 
 
-def assessment_create(*, req, by) -> PracticeAssessment:
-    """The student opens Annex 3 for an approved practice; one row per plan task."""
+def assessment_create(*, req, by, today=None) -> PracticeAssessment:
+    """The student opens Annex 3 for an approved practice once it is over (Art 24: after it
+    ended, or ended early); one row per plan task."""
+    today = today or timezone.localdate()
     with transaction.atomic():
         locked = PracticeRequest.objects.select_for_update().get(pk=req.pk)
         if not rules.is_the_student(locked, by):
@@ -59,6 +61,9 @@ def assessment_create(*, req, by) -> PracticeAssessment:
             return existing
         if locked.state != S.APPROVED:
             raise WorkflowError("专业实践申请批准后才能填写考核登记表。")
+        too_early = ending.annex3_too_early(locked, today)
+        if too_early:
+            raise WorkflowError(too_early)
         assessment = PracticeAssessment.objects.create(request=locked)
         TaskCompletion.objects.bulk_create(
             TaskCompletion(assessment=assessment, task=task) for task in locked.tasks.all()
@@ -79,12 +84,16 @@ def _locked(pk, expected: Seen | None) -> PracticeAssessment:
     return lock(queryset, pk, expected, "考核登记表")
 
 
-def assessment_submit(*, assessment, by, expected: Seen) -> PracticeAssessment:
+def assessment_submit(*, assessment, by, expected: Seen, today=None) -> PracticeAssessment:
+    today = today or timezone.localdate()
     with transaction.atomic():
         locked = _locked(assessment.pk, expected)
         if not rules.assessment_is_the_student(locked, by):
             raise PermissionDenied("只能提交本人的考核登记表。")
-        found = assessment_checks.problems(locked)
+        too_early = ending.annex3_too_early(locked.request, today)
+        if too_early:  # Art 24: not a gap in the form — the practice is not over yet
+            raise WorkflowError(too_early)
+        found = assessment_checks.problems(locked, today=today)
         if found:
             raise WorkflowError("考核登记表尚未填写完整，不能提交。", found)
         locked.round += 1

@@ -13,6 +13,7 @@ from practice import assessment_checks, assessment_selectors, assessment_service
 from practice.assessment_forms import AssessmentForm, GradeForm, completion_formset
 from practice.assessment_printing import render_annex3
 from practice.choices import AssessmentState as A
+from practice.choices import ClearanceUse
 from practice.forms import CommentForm
 from practice.models import PracticeAssessment
 from practice.views import _get_request_for_user
@@ -112,6 +113,12 @@ def assessment_detail(request, pk):
             "actions": assessment_selectors.actions_for(assessment, request.user),
             "timeline": history,
             "report_chars": count_chars(assessment.report),
+            # Art 24, 25: what archiving still waits for, shown before the office's turn too
+            "can_ask_thesis_clearance": rules.is_the_student(assessment.request, request.user)
+            and not assessment.request.clearances.filter(use=ClearanceUse.THESIS).exists(),
+            "archive_gaps": []
+            if assessment.state == A.ARCHIVED
+            else assessment_checks.archive_problems(assessment.request),
         },
     )
 
@@ -166,7 +173,8 @@ ACTIONS = {
     ),
     "archive": (
         "archive", assessment_services.assessment_archive, "学科与研究生处意见",
-        "归档后该生的专业实践即告完成（第二十四条）；归档前须已上传学位论文。",
+        "归档后该生的专业实践即告完成（第二十四条）；归档前须已上传学位论文，学位论文涉密性须经基地"
+        "确认，涉密的须有保密协议（第二十五条）。",
         "已审核归档，该生的专业实践已完成。",
     ),
     "return": (

@@ -17,19 +17,25 @@ What the demo shows today, with dates relative to today and inside each base's a
 马文斌 — a draft just begun, with his coursework not completed (Art 21).
 In practice and after (contacts Art 20, allowances Art 23, Annex 3 Art 24, clearance Art 25):
 赵雨桐 — no contact in her first month (closed): 高原农科院's contacts line is red;
-杨帆 (苦荞, 吉克曲布), 李俊杰 (雅砻江渔业, 向红军) — in practice, contacts every month;
+李俊杰 (雅砻江渔业, 向红军) — in practice, contacts every month;
+杨帆 (苦荞, 吉克曲布) — ended early 12 days ago by the college secretary, with the reason
+    (Art 24): his Annex 3 may be filled in now, due 30 days after the early end;
 李佳怡 (苦荞, its first agreement) — Annex 3 archived (优秀), thesis on record, practice
-    completed; her results confirmed 涉密, the confidentiality agreement on file;
+    completed; her thesis results confirmed 涉密 by the base supervisor before archiving, the
+    confidentiality agreement on file (the Art 25 gate of archiving);
 王子涵 (钒钛修复, 赵海波) — Annex 3 waiting for the office (良好), thesis uploaded; a paper
-    confirmed 不涉密;
+    confirmed 不涉密, but no thesis clearance yet: the Annex 3 page lists it as missing, and the
+    office cannot archive until the base has answered (Art 25);
 吉克伍呷 (蜀兴动物药业, 唐雪梅) — Annex 3 waiting for the college (优秀); his allowances
     recorded by the college secretary;
 张可欣 (盐源苹果, 杨德荣) — Annex 3 waiting for her tutor (良好);
-陈思远 (高原农科院, 吉克阿依) — Annex 3 waiting for mentor's grade, and a clearance for her answer;
+陈思远 (高原农科院, 吉克阿依) — Annex 3 waiting for mentor's grade, and a thesis clearance for her
+    answer;
 刘欣悦 (木里牦牛, 格绒丹增) — Annex 3 filled in, not yet submitted;
 海来阿木 (乌金猪, 曲比拉哈, who replaced the revoked 王德才) — Annex 3 returned by his tutor.
-Every approved practice has its contacts (each month, two face to face a year, recorded by both
-supervisors) and an allowance for each month of it that is over.
+Every approved practice has its contacts (each month, two face to face in each practice year,
+recorded by both supervisors) and an allowance for each month of it that is over. Annex 3 exists
+only for practices that have ended (Art 24).
 """
 
 from dataclasses import dataclass, field

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from practice import assessment_services, record_services
+from practice import assessment_services, ending, record_services
 from practice.assessment_checks import REPORT_MIN_CHARS
 from practice.choices import AssessmentState as A
 from practice.choices import ClearanceUse, ContactMode, PracticeGrade, TaskStatus
 from practice.choices import RequestState as S
-from practice.contacts import FACE_TO_FACE_YEARLY, month_end, months_between
+from practice.contacts import FACE_TO_FACE_YEARLY, month_end, months_between, practice_years
 from practice.demo import (
     COLLEGE_PEOPLE,
     FANTAI,
@@ -345,6 +345,8 @@ class Story:
     missed_month: bool = False  # the supervisors did not talk in the practice's first month
     clearances: list[Ask] = field(default_factory=list)
     annex3: Annex3 | None = None
+    # Art 24: ended early — (its last day, days from today; who ends it; the reason)
+    ended_early: tuple[int, str, str] | None = None
 
 
 # The meetings every practice has; {…} are filled from the practice.
@@ -674,10 +676,17 @@ STORIES = [
             ],
         ),
     ),
-    # 实践中, compliant: contacts every month, two face to face a year.
+    # Ended early by the college secretary (Art 24), on the student's request; contacts every
+    # month up to the early end; Annex 3 not yet opened.
     Story(
         student="s2024095109", base=KUQIAO, theme="苦荞种子生产与检验",
         allowance="1800.00", allowance_note="公司按月发放工作津贴（生活补助），已转入本人银行卡。",
+        ended_early=(
+            -12, "secretary",
+            "应研究生本人申请，经校内导师张明华、基地导师吉克曲布同意：公司越西种子生产基地秋荞种子田"
+            "遭冰雹灾害绝收，计划中的种子收获、加工和室内检验样本无法获得；已完成的田间检验数据足以支"
+            "撑学位论文相关章节，品种纯度分子检测改在学校实验室完成，专业实践提前结束。",
+        ),
         talks=[
             ("种子田田间检验安排",
              "吉克曲布副主任介绍公司在越西、喜德的两个种子生产基地，安排杨帆跟随检验员开展苗期和花期田"
@@ -940,14 +949,16 @@ def contact_plan(
     starts: date, ends: date, today: date, *, missed_first: bool = False
 ) -> list[tuple[date, str]]:
     """(day, kind) of every contact so far: one in every calendar month of the practice (but
-    the first if ``missed_first``), two face to face in every calendar year of it."""
+    the first if ``missed_first``), two face to face in every practice year of it (Art 20:
+    12 months from the start; two even where a short last part needs only one)."""
     last = min(ends, today)
     months = months_between(starts, last)[1 if missed_first else 0 :]
     plan = [
         _contact_day(first, n, starts, ends, last, missed_first) for n, first in enumerate(months)
     ]
-    for year in sorted({on.year for on, _ in plan}):
-        plan = _two_face_to_face(plan, year, last)
+    for first, part_ends, _ in practice_years(starts, ends):
+        if any(first <= on <= part_ends for on, _ in plan):
+            plan = _two_face_to_face(plan, first, part_ends, last)
     plan.sort()
     middle = starts + (ends - starts) / 2
     later = [n for n, (on, kind) in enumerate(plan) if kind == "visit" and on >= middle]
@@ -967,8 +978,8 @@ def _contact_day(first, n, starts, ends, last, missed_first) -> tuple[date, str]
     return low + timedelta(days=min(span, 4 + n * 5 % 14)), "regular"
 
 
-def _two_face_to_face(plan: list, year: int, last: date) -> list:
-    ours = [n for n, (on, _) in enumerate(plan) if on.year == year]
+def _two_face_to_face(plan: list, first: date, part_ends: date, last: date) -> list:
+    ours = [n for n, (on, _) in enumerate(plan) if first <= on <= part_ends]
     met = sum(plan[n][1] in FACE_TO_FACE for n in ours)
     calls = [n for n in ours if plan[n][1] == "regular"]
     while met < FACE_TO_FACE_YEARLY and calls:
@@ -998,10 +1009,24 @@ def _story(story: Story, variant: int, people: dict, today: date) -> int:
         return 0
     if req.base_supervisor is None or req.base_supervisor.user is None:
         return 0
+    made = _end_early(req, story, people, today)  # first: the practice's record ends there
     words = _words(req, story)
-    made = _contacts(req, story, words, today) + _allowances(req, story, people, today)
+    made += _contacts(req, story, words, today) + _allowances(req, story, people, today)
     made += _clearances(req, story)
     return made + _assessment(req, story, words, variant, people, today)
+
+
+def _end_early(req, story: Story, people: dict, today: date) -> int:
+    """Art 24: the college ends the practice early, with the reason, once."""
+    if story.ended_early is None or req.ended_early_on or req.state != S.APPROVED:
+        return 0
+    days, who, reason = story.ended_early
+    ending.practice_end_early(
+        req=req, by=_person(req, who, people), ended_on=today + timedelta(days=days),
+        reason=reason, today=today,
+    )  # fmt: skip
+    req.refresh_from_db()
+    return 1
 
 
 def _words(req, story: Story) -> dict:
@@ -1014,8 +1039,8 @@ def _words(req, story: Story) -> dict:
         "partner": req.base.partner.name,
         "theme": story.theme,
         "starts": f"{req.starts_on:%Y年%m月%d日}",
-        "ends": f"{req.ends_on:%Y年%m月%d日}",
-        "months": f"{round((req.ends_on - req.starts_on).days / 30)}个月",
+        "ends": f"{req.effective_ends_on:%Y年%m月%d日}",
+        "months": f"{round((req.effective_ends_on - req.starts_on).days / 30)}个月",
     }
 
 
@@ -1035,7 +1060,9 @@ def _contacts(req, story: Story, words: dict, today: date) -> int:
     """Art 20: the supervisors take turns recording, the base supervisor first."""
     if req.state != S.APPROVED or req.contacts.exists():
         return 0
-    plan = contact_plan(req.starts_on, req.ends_on, today, missed_first=story.missed_month)
+    plan = contact_plan(
+        req.starts_on, req.effective_ends_on, today, missed_first=story.missed_month
+    )
     calls = 0
     for n, (on, kind) in enumerate(plan):
         if kind in MEETINGS:
@@ -1061,9 +1088,10 @@ def _allowances(req, story: Story, people: dict, today: date) -> int:
     if req.allowances.exists():
         return 0
     by = _person(req, story.paid_by, people)
-    months = [m for m in months_between(req.starts_on, req.ends_on) if month_end(m) < today]
+    ends_on = req.effective_ends_on
+    months = [m for m in months_between(req.starts_on, ends_on) if month_end(m) < today]
     for first in months:
-        days = (min(month_end(first), req.ends_on) - max(first, req.starts_on)).days + 1
+        days = (min(month_end(first), ends_on) - max(first, req.starts_on)).days + 1
         amount, note = Decimal(story.allowance), story.allowance_note
         if days < month_end(first).day:
             amount = (amount * days / month_end(first).day).quantize(Decimal("1"))
@@ -1158,7 +1186,7 @@ def _fill(assessment, req, spec: Annex3, text: str, today: date) -> None:
     assessment.plan_completion = spec.plan_completion
     assessment.report = text
     assessment.signature = req.student.name
-    assessment.signed_on = min(req.ends_on + timedelta(days=5), today)
+    assessment.signed_on = min(req.effective_ends_on + timedelta(days=5), today)
     assessment.save()
     rows = assessment.completions.select_related("task")
     for row, (status, note) in zip(rows, spec.completions, strict=True):

@@ -27,7 +27,7 @@ def _task(req, title, detail) -> Task:
 
 
 def _where(req) -> str:
-    base = req.base.name if req.base else "尚未选择基地"
+    base = req.place_name
     if req.starts_on and req.ends_on:
         return f"{base}，{req.starts_on:%Y-%m-%d} 至 {req.ends_on:%Y-%m-%d}"
     return base
@@ -153,7 +153,12 @@ def assessments_for_reviewers(user) -> list[Task]:
         ]
     if access.is_office(user):
         tasks += [
-            _assessment_task(a, "审核归档", "请审核考核登记表；学位论文上传后方可归档。")
+            _assessment_task(
+                a,
+                "审核归档",
+                "请审核考核登记表；学位论文已上传、学位论文涉密性已经基地确认（涉密的须有保密协议）"
+                "后方可归档（第二十四、二十五条）。",
+            )
             for a in _assessments(A.OFFICE_REVIEW)
         ]
     return tasks

@@ -212,6 +212,10 @@ class PracticeRequest(ConcurrentTransitionMixin, models.Model):
     thesis_name = models.CharField("学位论文文件名", max_length=200, blank=True)
     thesis_uploaded_at = models.DateTimeField("学位论文上传时间", null=True, blank=True)
 
+    # Art 24: ended before its planned end (提前结束实践), by the college or the office; logged
+    ended_early_on = models.DateField("提前结束日期", null=True, blank=True)
+    ended_early_reason = models.TextField("提前结束原因", blank=True)
+
     objects = PracticeRequestQuerySet.as_manager()
 
     class Meta:
@@ -224,7 +228,17 @@ class PracticeRequest(ConcurrentTransitionMixin, models.Model):
                 | Q(ends_on__isnull=True)
                 | Q(starts_on__lte=F("ends_on")),
                 name="practice_starts_before_it_ends",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_early_on__isnull=True)
+                | Q(ended_early_on__gte=F("starts_on"), ended_early_on__lt=F("ends_on")),
+                name="practice_ends_early_inside_its_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_early_on__isnull=True, ended_early_reason="")
+                | (Q(ended_early_on__isnull=False) & ~Q(ended_early_reason="")),
+                name="practice_early_end_has_a_reason",
+            ),
         ]
 
     def __str__(self):
@@ -260,9 +274,26 @@ class PracticeRequest(ConcurrentTransitionMixin, models.Model):
     def complete(self):
         """Art 24: Annex 3 archived and the thesis on record; the practice is over."""
 
+    @transition(field=state, source=RequestState.APPROVED, target=RequestState.APPROVED,
+                permission=rules.may_end_early)  # fmt: skip
+    def end_early(self):
+        """Art 24: the practice ends before its planned end (practice/ending.py); logged."""
+
     @property
     def in_practice(self) -> bool:
         return self.state == RequestState.APPROVED
+
+    @property
+    def effective_ends_on(self) -> date | None:
+        """The practice's last day: the early end when it was ended early (Art 24)."""
+        return self.ended_early_on or self.ends_on
+
+    @property
+    def place_name(self) -> str:
+        """Where the practice is: the base, or the place named for an "other" practice."""
+        if self.base_type == BaseType.OTHER:
+            return self.other_base_name.strip() or "（未填写实践单位）"
+        return self.base.name if self.base_id else "（未选择基地）"
 
     @transition(field=state, source=REQUEST_REVIEW_STATES, target=RequestState.REJECTED,
                 permission=rules.is_current_reviewer)  # fmt: skip
@@ -446,7 +477,7 @@ class PracticeAssessment(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=AssessmentState.OFFICE_REVIEW, target=AssessmentState.ARCHIVED,
                 permission=rules.assessment_reviewer(AssessmentState.OFFICE_REVIEW),
-                conditions=[rules.assessment_thesis_on_record])  # fmt: skip
+                conditions=[rules.assessment_may_archive])  # fmt: skip
     def archive(self):
         pass
 

@@ -6,6 +6,7 @@ must act next, or whose form came back, or who should hear the outcome (xcu_base
 
 from django.urls import reverse
 
+from practice import ending
 from practice.choices import AssessmentState as A
 from practice.choices import RequestState as S
 from xcu_bases import notify
@@ -38,6 +39,13 @@ def practice_request(req, log) -> list[Notice]:
                        f"{log.transition_label}（{log.source_label}）。{_comment(log)}", url)]  # fmt: skip
     if log.transition == "reject":
         return [Notice([student], K.REJECTED, "专业实践申请未获批准", _comment(log), url)]
+    if log.transition == "end_early":  # Art 24: still approved, over on its early end
+        return [Notice(
+            notify.people(student, _campus_supervisor(student), _base_supervisor_user(req)),
+            K.RESULT, f"{student}的专业实践已提前结束",
+            f"{log.comment}考核登记表现在可以填写，应于 {ending.annex3_due(req):%Y年%m月%d日} 前"
+            f"提交（{ending.annex3_rule()}）。", url,
+        )]  # fmt: skip
     if state == S.SUPERVISOR_REVIEW:
         return [Notice(notify.people(_campus_supervisor(student)), K.TASK,
                        f"请审核{who}", "作为校内导师，请审核实践计划并填写导师意见（第十八条）。",
@@ -58,7 +66,8 @@ def practice_request(req, log) -> list[Notice]:
         base_supervisor = _base_supervisor_user(req)
         return [
             Notice([student], K.RESULT, "专业实践申请已批准",
-                   f"请按计划到{req.base}开展专业实践，每月与双导师保持沟通（第二十条）。", url),
+                   f"请按计划到{req.place_name}开展专业实践，每月与双导师保持沟通（第二十条）。",
+                   url),
             Notice(notify.people(_campus_supervisor(student), base_supervisor), K.RESULT,
                    f"{student}的专业实践申请已批准",
                    f"实践期间：{req.starts_on} 至 {req.ends_on}。请每月至少沟通一次（第二十条）。",

@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from practice.choices import ClearanceUse
 from practice.models import Allowance, PublicationClearance, SupervisorContact
 from practice.record_services import THESIS_MAX_BYTES
 from xcu_bases.uploads import DOCUMENT_KINDS, EVIDENCE_KINDS, check_upload
@@ -90,6 +91,10 @@ class ClearanceForm(forms.ModelForm):
         fields = ["use", "title", "venue", "content"]
         widgets = {"use": forms.RadioSelect, "content": forms.Textarea(attrs={"rows": 6})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["use"].choices = ClearanceUse.choices  # no "---------" radio button
+
 
 class ClearanceAnswerForm(forms.Form):
     decision = forms.ChoiceField(
@@ -109,4 +114,29 @@ class ClearanceAnswerForm(forms.Form):
         text = self.cleaned_data["answer"].strip()
         if not text:
             raise ValidationError("请填写确认意见。")
+        return text
+
+
+class EndEarlyForm(forms.Form):
+    """Art 24: the college or the office ends a practice before its planned end."""
+
+    ended_on = forms.DateField(
+        label="提前结束日期",
+        widget=_date(),
+        help_text="实践的最后一天：不早于实践开始日期，不晚于今天，且早于计划结束日期。",
+        error_messages={"required": "请填写提前结束日期。", "invalid": "请填写有效的日期。"},
+    )
+    reason = forms.CharField(
+        label="提前结束原因",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="写明由谁提出（研究生本人、校内导师、基地导师或基地）及提前结束的原因；"
+        "将记入申请的处理记录。",
+        error_messages={"required": "请填写提前结束原因。"},
+    )
+
+    def clean_reason(self):
+        text = self.cleaned_data["reason"].strip()
+        if not text:
+            raise ValidationError("请填写提前结束原因。")
         return text

@@ -2,12 +2,12 @@
 thesis, Annex 3 and clearances, with what the user may do. Templates only branch on flags."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from practice import contacts, record_services, rules
+from practice import assessment_checks, contacts, ending, record_services, rules
 from practice.choices import RequestState as S
 from practice.models import PracticeAssessment, PracticeRequest
 
@@ -25,14 +25,15 @@ class Record:
     can_upload_thesis: bool
     can_start_assessment: bool
     can_ask_clearance: bool
+    can_end_early: bool
     annex3_due: date | None
-
-
-ANNEX3_DUE_DAYS = 30  # Annex 3 is due within 30 days of the end of the practice
+    annex3_rule: str  # the school rule behind the due date (not Art 24)
+    annex3_waits: str | None  # Art 24: why Annex 3 cannot be filled in yet
+    archive_gaps: list[str]  # Art 24, 25: what archiving Annex 3 still needs
 
 
 def annex3_due(req: PracticeRequest) -> date | None:
-    return req.ends_on + timedelta(days=ANNEX3_DUE_DAYS) if req.ends_on else None
+    return ending.annex3_due(req)
 
 
 def record_for(req: PracticeRequest, user, *, today: date) -> Record | None:
@@ -42,24 +43,30 @@ def record_for(req: PracticeRequest, user, *, today: date) -> Record | None:
     contact_rows = list(req.contacts.select_related("recorded_by"))
     allowances = list(req.allowances.select_related("recorded_by"))
     assessment = PracticeAssessment.objects.filter(request=req).first()
+    clearances = list(req.clearances.all())
     in_practice = req.state == S.APPROVED
+    waits = ending.annex3_too_early(req, today) if in_practice else None
+    talks = [(c.on, c.mode) for c in contact_rows]
     return Record(
-        contact_record=contacts.evaluate(
-            req.starts_on, req.ends_on, [(c.on, c.mode) for c in contact_rows], today=today
-        ),
+        contact_record=contacts.evaluate(req.starts_on, req.effective_ends_on, talks, today=today),
         contacts=contact_rows,
         allowances=allowances,
         allowance_total=sum((a.amount for a in allowances), Decimal("0")),
         assessment=assessment,
-        clearances=list(req.clearances.all()),
+        clearances=clearances,
         can_record_contact=in_practice and rules.is_either_supervisor(req, user),
         can_record_allowance=record_services.may_record_allowance(req, user),
         can_upload_thesis=in_practice and rules.is_the_student(req, user),
         can_start_assessment=in_practice
+        and waits is None
         and assessment is None
         and rules.is_the_student(req, user),
         can_ask_clearance=rules.is_the_student(req, user),
+        can_end_early=ending.may_end_early(req, user),
         annex3_due=annex3_due(req),
+        annex3_rule=ending.annex3_rule(),
+        annex3_waits=waits,
+        archive_gaps=assessment_checks.archive_problems(req) if in_practice else [],
     )
 
 

@@ -57,9 +57,10 @@ def contact_record(
             )
         if on > today:
             raise WorkflowError("沟通日期不能晚于今天。")
-        if not locked.starts_on <= on <= locked.ends_on:
+        ends_on = locked.effective_ends_on  # Art 24: the early end when it ended early
+        if not locked.starts_on <= on <= ends_on:
             raise WorkflowError(
-                f"沟通日期须在实践期间（{locked.starts_on:%Y-%m-%d} 至 {locked.ends_on:%Y-%m-%d}）。"
+                f"沟通日期须在实践期间（{locked.starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}）。"
             )
         return SupervisorContact.objects.create(
             request=locked, on=on, mode=mode, topic=topic, notes=(notes or "").strip(),
@@ -87,9 +88,10 @@ def allowance_record(*, req, by, month: date, amount: Decimal, note: str = "") -
             raise PermissionDenied("只有基地导师、学院和学科与研究生处可以登记津贴。")
         if locked.state not in (S.APPROVED, S.COMPLETED):
             raise WorkflowError("只有已批准的专业实践可以登记津贴。")
-        if month not in months_between(locked.starts_on, locked.ends_on):
+        ends_on = locked.effective_ends_on  # Art 24: the early end when it ended early
+        if month not in months_between(locked.starts_on, ends_on):
             raise WorkflowError(
-                f"月份须在实践期间（{locked.starts_on:%Y年%m月} 至 {locked.ends_on:%Y年%m月}）。"
+                f"月份须在实践期间（{locked.starts_on:%Y年%m月} 至 {ends_on:%Y年%m月}）。"
             )
         if amount is None or amount <= 0:
             raise WorkflowError("金额必须大于 0。")

@@ -10,13 +10,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from practice import record_services, rules
+from practice import ending, record_services, rules
+from practice.choices import ClearanceUse
 from practice.models import PublicationClearance
 from practice.record_forms import (
     AllowanceForm,
     ClearanceAnswerForm,
     ClearanceForm,
     ContactForm,
+    EndEarlyForm,
     FileForm,
     ThesisForm,
 )
@@ -58,7 +60,8 @@ def contact_new(request, pk):
     if not rules.is_either_supervisor(req, request.user):
         raise Http404
     # Today, or the practice's last day when it is over and the log is being completed.
-    on = min(timezone.localdate(), req.ends_on) if req.ends_on else timezone.localdate()
+    last = req.effective_ends_on
+    on = min(timezone.localdate(), last) if last else timezone.localdate()
     form = ContactForm(request.POST or None, initial={"on": on})
     if request.method == "POST" and form.is_valid():
         try:
@@ -70,7 +73,8 @@ def contact_new(request, pk):
             return redirect(_record_url(req, "contacts"))
     return _form_page(
         request, req, form, title="登记导师沟通",
-        note="第二十条：双方导师每月至少沟通 1 次，每年在联合指导方面须有 2 次以上面对面交流或讨论。",
+        note="第二十条：双方导师每月至少沟通 1 次，每年在联合指导方面须有 2 次以上面对面交流或讨论"
+             "（按实践年度计，自实践开始之日起每 12 个月为一年；最后不足 6 个月的部分至少 1 次）。",
         submit="登记", anchor="contacts",
     )  # fmt: skip
 
@@ -136,6 +140,43 @@ def thesis_file(request, pk):
     return _attachment(req.thesis, req.thesis_name)
 
 
+# --- Art 24: ending a practice early --------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def end_early(request, pk):
+    """The student's college or the office ends the practice early (提前结束实践)."""
+    req = _get_request_for_user(request, pk)
+    if not rules.may_end_early(req, request.user):
+        raise Http404
+    if not ending.may_end_early(req, request.user):  # over, completed, or Annex 3 submitted
+        messages.error(
+            request,
+            f"专业实践当前为“{req.get_state_display()}”"
+            f"{'，已提前结束' if req.ended_early_on else ''}，不能办理提前结束。",
+        )
+        return redirect("practice:request_detail", pk=req.pk)
+    form = EndEarlyForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            ending.practice_end_early(req=req, by=request.user, **form.cleaned_data)
+        except WorkflowError as error:
+            _refuse(form, error)
+        else:
+            messages.success(
+                request,
+                f"已提前结束实践，最后一天为 {form.cleaned_data['ended_on']:%Y年%m月%d日}；"
+                "研究生现在可以填写考核登记表。",
+            )
+            return redirect(_record_url(req, "assessment"))
+    return _form_page(
+        request, req, form, title="提前结束实践",
+        note="提前结束后，实践以提前结束日期为最后一天：双导师沟通（第二十条）、考核登记表的填写和提交"
+             "期限（第二十四条）都按这一天计算。提前结束将记入处理记录，办理后不能撤销。",
+        submit="确认提前结束", anchor="assessment",
+    )  # fmt: skip
+
+
 # --- Art 25 ------------------------------------------------------------------------------
 
 
@@ -151,7 +192,10 @@ def clearance_new(request, pk):
     req = _get_request_for_user(request, pk)
     if not rules.is_the_student(req, request.user):
         raise Http404
-    form = ClearanceForm(request.POST or None)
+    # The student's home links here for the thesis clearance Art 25 requires before archiving.
+    use = request.GET.get("use")
+    initial = {"use": use} if use in ClearanceUse.values else None
+    form = ClearanceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             clearance = record_services.clearance_ask(

@@ -69,6 +69,12 @@ def has_thesis(req) -> bool:
     return bool(req.thesis)
 
 
+def may_end_early(req, user) -> bool:
+    """Art 24: the student's college (secretary or head) or the graduate office ends a practice
+    early, when the student, a supervisor or the base asks (practice/ending.py)."""
+    return is_college_staff(req, user) or access.is_office(user)
+
+
 def is_base_supervisor(req, user) -> bool:
     """The request's base supervisor, through the account the office linked at certification."""
     supervisor = req.base_supervisor
@@ -143,5 +149,8 @@ def assessment_has_grade(assessment) -> bool:
     return bool(assessment.grade)
 
 
-def assessment_thesis_on_record(assessment) -> bool:
-    return has_thesis(assessment.request)
+def assessment_may_archive(assessment) -> bool:
+    """Art 24 (the thesis) and Art 25 (the base's confidentiality clearance of the thesis)."""
+    from practice.assessment_checks import archive_problems
+
+    return not archive_problems(assessment.request)

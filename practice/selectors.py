@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django_fsm import can_proceed
 
-from practice import rules, snapshot
+from practice import ending, rules, snapshot
 from practice.choices import RequestState as S
 from practice.models import PracticeRequest
 from xcu_bases.choices import RoleCode
@@ -24,9 +24,10 @@ def month_span(month: date) -> tuple[date, date]:
 
 
 def in_practice_during(first: date, last: date) -> Q:
-    """Requests approved (in practice) or completed whose period overlaps [first, last].
-    The list's month filter and the dashboard's monthly counts both use this one rule."""
-    return Q(state__in=IN_PRACTICE_STATES, starts_on__lte=last, ends_on__gte=first)
+    """Requests approved (in practice) or completed whose period overlaps [first, last]; a
+    practice ended early ends on its early end (Art 24). The list's month filter and the
+    dashboard's monthly counts both use this one rule."""
+    return Q(state__in=IN_PRACTICE_STATES, starts_on__lte=last) & ending.ends_on_or_after(first)
 
 
 def request_list(*, user, q: str = "", state: str = "", month: date | None = None) -> QuerySet:

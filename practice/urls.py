@@ -74,6 +74,7 @@ urlpatterns = [
 urlpatterns += [
     path("requests/<int:pk>/contacts/new/", record_views.contact_new, name="contact_new"),
     path("requests/<int:pk>/allowances/new/", record_views.allowance_new, name="allowance_new"),
+    path("requests/<int:pk>/end-early/", record_views.end_early, name="end_early"),
     path("requests/<int:pk>/thesis/", record_views.thesis_upload, name="thesis_upload"),
     path("requests/<int:pk>/thesis/file/", record_views.thesis_file, name="thesis_file"),
     path("requests/<int:pk>/clearances/new/", record_views.clearance_new, name="clearance_new"),

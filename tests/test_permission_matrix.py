@@ -472,6 +472,15 @@ MATRIX: dict[str, Entry] = {
         act=OFFICE | COLLEGE1 | {"mentor"},
         target="req",
     ),
+    # Art 24: the student's college (secretary, head) and the office end a practice early.
+    "practice:end_early": Entry(
+        pk("req"),
+        see=OFFICE | COLLEGE1,
+        method=FORM,
+        act=OFFICE | COLLEGE1,
+        target="req",
+        data=lambda o: {"ended_on": o["req"].starts_on.isoformat(), "reason": "矩阵"},
+    ),
     "practice:thesis_upload": Entry(
         pk("req"), see=SEE_REQ, method=POST_ONLY, act={"student"}, target="req"
     ),

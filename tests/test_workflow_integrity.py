@@ -344,6 +344,7 @@ def test_annex3_eight_office_staff_archive_at_once(people, approved_request):
     record_services.thesis_set(
         req=approved_request, file=p_factories.thesis_file(), by=people["student_a"]
     )
+    p_factories.clear_thesis(approved_request)  # Art 25: the base answered the thesis clearance
     office = _many("office", R.GRADUATE_OFFICE)
     log_before, sent_before = logs(assessment), notifications_of(assessment).count()
     req_logs_before = logs(approved_request)
@@ -644,6 +645,7 @@ def test_annex3_failure_completing_the_request_undoes_the_archiving(
     record_services.thesis_set(
         req=approved_request, file=p_factories.thesis_file(), by=people["student_a"]
     )
+    p_factories.clear_thesis(approved_request)  # Art 25: the base answered the thesis clearance
     before = _footprint(assessment, approved_request)
     fail_after(PracticeRequest)
     with pytest.raises(Boom):

@@ -1,6 +1,6 @@
 """The daily reminders (``manage.py send_reminders``): dates in the regulation that must not pass
 unnoticed. The rules are the ones the base panel shows (``agreements.compliance``,
-``practice.contacts``, ``practice.record_selectors.annex3_due``); this module only decides who
+``practice.contacts``, ``practice.ending.annex3_due``); this module only decides who
 hears about them, and under which *occasion*.
 
 An occasion names one event (``agreement-ends:3m:<base>:<end date>``): a person gets one
@@ -20,11 +20,10 @@ from agreements.choices import BaseState
 from agreements.models import Base
 from evaluation.choices import EvaluationState, RoundState
 from evaluation.models import ExpertAssignment
-from practice import contacts
+from practice import contacts, ending
 from practice.choices import AssessmentState
 from practice.choices import RequestState as S
 from practice.models import PracticeRequest
-from practice.record_selectors import ANNEX3_DUE_DAYS, annex3_due
 from xcu_bases import mail, notify
 from xcu_bases.choices import NotificationKind as K
 from xcu_bases.notify import Notice
@@ -105,7 +104,7 @@ def missed_contacts(today: date) -> list[Notice]:
     if not missed:
         return []
     requests = PracticeRequest.objects.filter(pk__in=list(missed)).select_related(
-        "student", "student__student_profile__campus_supervisor", "base_supervisor__user"
+        "student", "student__student_profile__campus_supervisor", "base_supervisor__user", "base"
     )
     notices = []
     for req in requests:
@@ -119,7 +118,7 @@ def missed_contacts(today: date) -> list[Notice]:
                 notify.people(campus, base_user),
                 K.REMINDER_CONTACT,
                 f"{month.label}未记录双导师沟通：{req.student}",
-                f"第二十条要求每月至少沟通一次。{req.base}，{month.label}没有沟通记录，"
+                f"第二十条要求每月至少沟通一次。{req.place_name}，{month.label}没有沟通记录，"
                 "请尽快补充沟通并登记。",
                 reverse("practice:request_detail", args=[req.pk]),
                 occasion=f"contact-missed:{req.pk}:{month.month:%Y-%m}",
@@ -129,27 +128,32 @@ def missed_contacts(today: date) -> list[Notice]:
     return notices
 
 
-# --- Art 24: Annex 3 within 30 days of the end of the practice --------------------------------
+# --- Art 24: Annex 3 after the practice, within the school's deadline (XCU_ANNEX3_DUE_DAYS) -----
 
 
 def annex3_due_notices(today: date) -> list[Notice]:
+    """Art 24: Annex 3 is submitted after the practice (its early end, if it was ended early);
+    the deadline — ``XCU_ANNEX3_DUE_DAYS`` days after the end — is a school rule."""
     ended = (
-        PracticeRequest.objects.filter(state=S.APPROVED, ends_on__lt=today)
+        PracticeRequest.objects.filter(ending.ended_before(today), state=S.APPROVED)
         .exclude(
             assessment__state__in=[s for s in AssessmentState.values if s != AssessmentState.DRAFT]
         )
         .select_related("student", "base")
     )
+    rule = ending.annex3_rule()
     notices = []
     for req in ended:
-        due = annex3_due(req)
+        end = req.effective_ends_on
+        due = ending.annex3_due(req)
         url = reverse("practice:request_detail", args=[req.pk])
+        how = "提前结束" if req.ended_early_on else "结束"
         if today <= due:
             notices.append(Notice(
                 [req.student], K.REMINDER_ANNEX3, "请提交专业实践考核登记表（附件3）",
-                f"您在{req.base}的专业实践已于 {req.ends_on:%Y年%m月%d日} 结束，请在 "
-                f"{due:%Y年%m月%d日} 前（结束后 {ANNEX3_DUE_DAYS} 天内）提交考核登记表（第二十四条）。",
-                url, occasion=f"annex3-due:{req.pk}:{req.ends_on:%Y-%m-%d}", target=req,
+                f"您在{req.place_name}的专业实践已于 {end:%Y年%m月%d日} {how}。第二十四条要求基地培养"
+                f"结束后提交考核登记表和学位论文，请在 {due:%Y年%m月%d日} 前提交（{rule}）。",
+                url, occasion=f"annex3-due:{req.pk}:{end:%Y-%m-%d}", target=req,
             ))  # fmt: skip
         else:
             campus = getattr(getattr(req.student, "student_profile", None), "campus_supervisor",
@@ -157,8 +161,9 @@ def annex3_due_notices(today: date) -> list[Notice]:
             notices.append(Notice(
                 notify.people(req.student, campus), K.REMINDER_ANNEX3,
                 f"专业实践考核登记表已逾期：{req.student}",
-                f"考核登记表应于 {due:%Y年%m月%d日} 前提交，至今未提交（第二十四条）。",
-                url, occasion=f"annex3-overdue:{req.pk}:{req.ends_on:%Y-%m-%d}", target=req,
+                f"{req.place_name}的专业实践已于 {end:%Y年%m月%d日} {how}，考核登记表应于 "
+                f"{due:%Y年%m月%d日} 前提交（{rule}），至今未提交。",
+                url, occasion=f"annex3-overdue:{req.pk}:{end:%Y-%m-%d}", target=req,
             ))  # fmt: skip
     return notices
 

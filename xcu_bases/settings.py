@@ -202,6 +202,13 @@ SITE_URL = os.environ.get("XCU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Notification e-mails are sent after the transaction commits, in a background thread so a slow
 # or dead mail server never holds up the person who clicked; off in tests (sent inline).
 NOTIFY_EMAIL_IN_BACKGROUND = env_bool("XCU_NOTIFY_EMAIL_IN_BACKGROUND", default=True)
+# School rule (学校规定, not the regulation's Art 24): Annex 3 is due within this many days of the
+# end of the practice; the homes, the request page and the daily reminders say so.
+XCU_ANNEX3_DUE_DAYS = env_int("XCU_ANNEX3_DUE_DAYS", 30)
+if XCU_ANNEX3_DUE_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"XCU_ANNEX3_DUE_DAYS={XCU_ANNEX3_DUE_DAYS} 须为正整数 / must be a positive number of days."
+    )
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -1,6 +1,7 @@
 """The practice record in a browser: the demo mentor (base supervisor 吉克阿依) records a contact
-from her home page (Art 20); the demo student (赵雨桐) files Annex 3 with a 5000-character
-report and the mentor grades it from her inbox."""
+from her home page (Art 20); the college secretary ends the demo student's (赵雨桐) practice
+early (Art 24: Annex 3 only after the practice), she files Annex 3 with a 5000-character report
+and the mentor grades it from her inbox."""
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -59,9 +60,35 @@ def test_student_files_annex3_and_the_mentor_grades_it(page, live_demo):
     req = _mentors_practice_of("student")
     # A fresh start whatever the demo holds for this practice.
     PracticeAssessment.objects.filter(request=req).delete()
+    today = timezone.localdate()
+
+    # Art 24: her practice is still running, so Annex 3 waits …
+    log_in(page, url, "student")
+    expect(page.get_by_test_id("home-student-practice")).to_contain_text("实践结束")
+    page.goto(f"{url}/practice/requests/{req.pk}/")
+    expect(page.get_by_test_id("annex3-waits")).to_contain_text("第二十四条")
+    expect(page.get_by_role("button", name="填写考核登记表")).to_have_count(0)
+    _log_out(page)
+
+    # … until the college secretary ends it early, with the reason.
+    log_in(page, url, "secretary")
+    page.goto(f"{url}/practice/requests/{req.pk}/")
+    page.get_by_role("link", name="提前结束实践").click()
+    expect(page.get_by_role("heading", name="提前结束实践")).to_be_visible()
+    page.locator("#id_ended_on").fill(today.isoformat())
+    page.get_by_label("提前结束原因").fill(
+        "应研究生本人申请，经双方导师同意：第一阶段任务已提前完成。"
+    )
+    screenshot(page, "practice-end-early")
+    page.get_by_role("button", name="确认提前结束").click()
+    expect(page.get_by_text("已提前结束实践")).to_be_visible()
+    expect(page.get_by_test_id("practice-period")).to_contain_text("提前结束")
+    screenshot(page, "practice-record-ended-early")
+    _log_out(page)
 
     log_in(page, url, "student")
     expect(page.get_by_test_id("home-student-practice")).to_contain_text("填写专业实践考核登记表")
+    expect(page.get_by_test_id("home-student-practice")).to_contain_text("申请学位论文涉密性确认")
     screenshot(page, "practice-home-student")
     page.goto(f"{url}/practice/requests/{req.pk}/")
     page.get_by_role("button", name="填写考核登记表").click()
@@ -77,7 +104,7 @@ def test_student_files_annex3_and_the_mentor_grades_it(page, live_demo):
     report.fill(report_of(5000))
     expect(page.locator("#id_report_counter")).to_contain_text("✓")
     page.locator("#id_signature").fill("赵雨桐")
-    page.locator("#id_signed_on").fill(timezone.localdate().isoformat())
+    page.locator("#id_signed_on").fill(today.isoformat())
     screenshot(page, "practice-annex3-edit")
     page.get_by_role("button", name="保存并提交").click()
     expect(page.get_by_role("heading", name="提交专业实践考核登记表")).to_be_visible()

@@ -269,12 +269,35 @@ def advance_assessment_to(assessment, state, people, *, grade="good"):
     return fresh(assessment)
 
 
+THESIS_CLEARANCE = {
+    "use": "thesis",
+    "title": "凉山苦荞种质资源农艺性状与黄酮含量的鉴定评价",
+    "venue": "硕士学位论文",
+    "content": "拟在学位论文中使用在基地完成的两百份苦荞种质农艺性状调查和黄酮含量测定数据。",
+}
+
+
+def clear_thesis(
+    req, *, confidential=False, answer="经基地确认，学位论文使用的数据不涉密，同意使用。"
+):
+    """Art 25: the student asks for the thesis clearance and the base supervisor answers it."""
+    from practice import record_services
+
+    clearance = record_services.clearance_ask(req=req, by=req.student, data=THESIS_CLEARANCE)
+    return record_services.clearance_answer(
+        clearance=clearance, by=req.base_supervisor.user, confidential=confidential,
+        answer=answer,
+    )  # fmt: skip
+
+
 def _archive(assessment, people, record_services):
     from practice import assessment_services as a
 
     req = assessment.request
     if not req.thesis:
         record_services.thesis_set(req=req, file=thesis_file(), by=req.student)
+    if not req.clearances.filter(use="thesis").exists():  # Art 25: the base has answered
+        clear_thesis(req)
     return a.assessment_archive(
         assessment=assessment, by=people["office"], expected=services.seen(assessment),
         comment=ASSESSMENT_COMMENTS["archive"],

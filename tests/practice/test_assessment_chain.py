@@ -28,6 +28,7 @@ from tests.practice.factories import (
     advance_assessment_to,
     advance_to,
     certified_supervisor,
+    clear_thesis,
     complete_assessment,
     fresh,
     logs,
@@ -114,6 +115,7 @@ def test_art24_assessment_goes_from_student_to_archive_and_completes_the_practic
     x = _act("college_approve", x, who["secretary_a"], ASSESSMENT_COMMENTS["college_approve"])
     assert x.state == A.OFFICE_REVIEW
     record_services.thesis_set(req=x.request, file=thesis_file(), by=student)
+    clear_thesis(x.request)  # Art 25: the base has answered the thesis clearance
     _act("archive", x, who["office"], ASSESSMENT_COMMENTS["archive"])
 
     archived = fresh(filled)

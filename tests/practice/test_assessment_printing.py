@@ -107,7 +107,7 @@ def test_context_student_base_plan_and_report(assessment, base):
     }  # fmt: skip
     assert ctx["base"] == {
         "name": base.name, "starts_on": "2026年3月2日", "ends_on": "2026年8月31日",
-        "supervisor": "吉克曲布", "supervisor_phone": "13882401102",
+        "ended_early": False, "supervisor": "吉克曲布", "supervisor_phone": "13882401102",
     }  # fmt: skip
     assert ctx["tasks"] == [
         {"task": TASKS[0], "starts_on": "2026年3月2日", "ends_on": "2026年6月1日",

@@ -16,6 +16,7 @@ from tests.practice.factories import (
     PLAN_COMPLETION,
     advance_assessment_to,
     advance_to,
+    clear_thesis,
     complete_assessment,
     fresh,
     logs,
@@ -192,8 +193,10 @@ def test_the_whole_chain_through_the_pages(client, people, filled, mentor):
         url("assessment_archive", assessment), seen_post(assessment, comment="归档。"), follow=True
     )
     assert "学位论文尚未上传" in response.text
+    assert "尚未申请学位论文涉密性确认" in response.text  # Art 25
     assert fresh(assessment).state == A.OFFICE_REVIEW
     record_services.thesis_set(req=filled.request, file=thesis_file(), by=people["student_a"])
+    clear_thesis(filled.request)
     client.post(url("assessment_archive", assessment), seen_post(assessment, comment="归档。"))
     assert fresh(assessment).state == A.ARCHIVED
     assert fresh(filled.request).state == S.COMPLETED

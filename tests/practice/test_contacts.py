@@ -1,12 +1,13 @@
 """Art 20: the two supervisors talk at least once in every calendar month of a practice and
-meet face to face at least twice in every calendar year of it.
+meet face to face at least twice in every practice year of it (12 months from its start; a
+shorter last part needs 1 meeting under 6 months, otherwise 2).
 
-The rule (``practice.contacts.evaluate``) is checked at its month and year boundaries with
-explicit dates; then the compliance line that shows it on the base's panel, through both
+The rule (``practice.contacts.evaluate``) is checked at its month and practice-year boundaries
+with explicit dates; then the compliance line that shows it on the base's panel, through both
 ``facts_for(base)`` (the panel) and the registry's batch path, which must agree.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -129,7 +130,7 @@ def test_art20_contacts_outside_the_period_do_not_count():
     record = rule(before_start, today=date(2026, 4, 1))
     assert (record.status, record.problems) == (RED, ["2026年3月未沟通"])
     assert [m.contacts for m in record.months] == [0, 0]
-    assert [y.face_to_face for y in record.years] == [0]
+    assert [y.face_to_face for y in record.years] == [0]  # 1 March is before the start
 
 
 @pytest.mark.parametrize("today", [date(2026, 1, 1), date(2026, 3, 1)])
@@ -145,67 +146,174 @@ def test_art20_first_day_of_the_practice_is_green_and_started():
     assert [m.month for m in record.months] == [date(2026, 3, 1)]
 
 
-# --- two face-to-face meetings in every calendar year ----------------------------------------------
+# --- two face-to-face meetings in every practice year (12 months from the start) --------------
 
 WINTER_TALKS = [(date(2025, 11, 20), F2F), (date(2025, 12, 5), PHONE)]
+WINTER_PART = "实践期间（2025年11月3日至2026年2月27日）"
 
 
-def test_art20_one_meeting_in_a_year_is_amber_on_its_last_day_not_red():
-    record = rule(WINTER_TALKS, today=date(2025, 12, 31), period=WINTER)
-    assert (record.status, record.problems) == (
-        AMBER,
-        ["2025年面对面交流目前 1 次，还剩 1 天须达到 2 次"],
-    )
-    (year,) = record.years
-    assert (year.year, year.face_to_face, year.closed, year.missed) == (2025, 1, False, False)
-
-
-def test_art20_one_meeting_in_a_year_is_red_once_the_next_year_arrives():
-    record = rule(WINTER_TALKS, today=date(2026, 1, 1), period=WINTER)
-    assert record.status == RED
-    assert record.problems == [
-        "2025年面对面交流仅 1 次（至少 2 次）",
-        # 2026's part of the practice ends on 27 February: 58 days left, within 60
-        "2026年面对面交流目前 0 次，还剩 58 天须达到 2 次",
+def test_art20_four_month_practice_over_new_year_needs_one_face_to_face():
+    """Not one per calendar year it touches (2025 and 2026), not four: one meeting in all."""
+    monthly = [
+        *WINTER_TALKS,
+        (date(2026, 1, 12), PHONE),
+        (date(2026, 2, 10), ONLINE),
     ]
-    assert [y.year for y in record.missed_years] == [2025]
+    record = rule(monthly, today=date(2026, 3, 1), period=WINTER)
+    (part,) = record.years
+    assert (part.starts_on, part.ends_on, part.required, part.face_to_face) == (
+        date(2025, 11, 3), date(2026, 2, 27), 1, 1,
+    )  # fmt: skip
+    assert (record.status, record.problems) == (GREEN, [])
+
+
+def test_art20_four_month_practice_without_a_meeting_is_red_once_it_ends():
+    calls = [(date(2025, 11, 20), PHONE), (date(2025, 12, 5), PHONE), (date(2026, 1, 12), PHONE),
+             (date(2026, 2, 10), ONLINE)]  # fmt: skip
+    assert rule(calls, today=date(2026, 2, 27), period=WINTER).problems == [
+        f"{WINTER_PART}面对面交流目前 0 次，还剩 1 天须达到 1 次"
+    ]
+    record = rule(calls, today=date(2026, 2, 28), period=WINTER)
+    assert (record.status, record.problems) == (
+        RED, [f"{WINTER_PART}面对面交流仅 0 次（至少 1 次）"],
+    )  # fmt: skip
+    assert [y.number for y in record.missed_years] == [1]
+
+
+def test_art20_new_year_does_not_judge_a_calendar_year():
+    """1 January used to close "2025" with one meeting (red); the practice year is still open."""
+    record = rule(WINTER_TALKS, today=date(2026, 1, 1), period=WINTER)
+    assert (record.status, record.problems) == (GREEN, [])
+    assert record.missed_years == []
+
+
+YEAR_AND_A_HALF = (date(2025, 9, 1), date(2027, 2, 28))  # 12 months, then 6 months
+
+
+def calls(first: date, last: date) -> list[tuple[date, str]]:
+    """A phone call on the 15th of every month from ``first``'s to ``last``'s."""
+    return [(month.replace(day=15), PHONE) for month in contacts.months_between(first, last)]
+
+
+EVERY_MONTH = calls(*YEAR_AND_A_HALF)
+FIRST_YEAR = "实践第 1 年（2025年9月1日至2026年8月31日）"
+SECOND_PART = "实践第 2 年（2026年9月1日至2027年2月28日）"
+
+
+def test_art20_practice_year_needs_two_face_to_face():
+    one = [*EVERY_MONTH, (date(2025, 9, 10), F2F)]
+    record = rule(one, today=date(2026, 8, 31), period=YEAR_AND_A_HALF)
+    assert (record.status, record.problems) == (
+        AMBER, [f"{FIRST_YEAR}面对面交流目前 1 次，还剩 1 天须达到 2 次"],
+    )  # fmt: skip
+    record = rule(one, today=date(2026, 9, 1), period=YEAR_AND_A_HALF)
+    assert f"{FIRST_YEAR}面对面交流仅 1 次（至少 2 次）" in record.problems
+    assert [(y.number, y.required, y.closed) for y in record.years] == [
+        (1, 2, True),
+        (2, 2, False),
+    ]
+    # Two meetings in the first practice year — one in each calendar year — satisfy it.
+    two = [*one, (date(2026, 3, 5), F2F)]
+    record = rule(two, today=date(2026, 9, 1), period=YEAR_AND_A_HALF)
+    assert record.missed_years == []
+    assert [y.face_to_face for y in record.years] == [2, 0]
+
+
+def test_art20_meeting_counts_in_the_practice_year_it_falls_in():
+    talks = [(date(2026, 8, 31), F2F), (date(2026, 9, 1), F2F)]  # the last and the first day
+    record = rule(talks, today=date(2027, 3, 1), period=YEAR_AND_A_HALF)
+    assert [y.face_to_face for y in record.years] == [1, 1]
+
+
+@pytest.mark.parametrize(
+    "ends_on, required",
+    [
+        (date(2027, 2, 27), 1),  # second part: 1 Sep 2026 .. 27 Feb 2027, a day short of 6 months
+        (date(2027, 2, 28), 2),  # exactly 6 months
+        (date(2027, 8, 31), 2),  # a whole second year
+    ],
+)
+def test_art20_short_remainder_prorated(ends_on, required):
+    """The last part of a practice shorter than 12 months: under 6 months 1, otherwise 2."""
+    period = (date(2025, 9, 1), ends_on)
+    record = rule([], today=ends_on + timedelta(days=1), period=period)
+    assert [(y.ends_on, y.required) for y in record.years] == [
+        (date(2026, 8, 31), 2), (ends_on, required),
+    ]  # fmt: skip
+    assert contacts.practice_years(*period)[-1] == (date(2026, 9, 1), ends_on, required)
+
+
+@pytest.mark.parametrize(
+    "ends_on, required",
+    [(date(2026, 2, 28), 1), (date(2026, 3, 1), 2), (date(2026, 8, 31), 2)],
+)
+def test_art20_practice_shorter_than_a_year_is_one_part(ends_on, required):
+    """A practice from 2 September: to 28 February is under 6 months, to 1 March is 6."""
+    period = (date(2025, 9, 2), ends_on)
+    assert contacts.practice_years(*period) == [(date(2025, 9, 2), ends_on, required)]
+
+
+def test_art20_practice_years_start_on_the_practice_day_of_the_month():
+    """29 February: the next practice year starts on 28 February (the same day, clipped)."""
+    assert [first for first, _, _ in contacts.practice_years(date(2024, 2, 29), date(2026, 6, 1))] == [
+        date(2024, 2, 29), date(2025, 2, 28), date(2026, 2, 28),
+    ]  # fmt: skip
 
 
 def test_art20_phone_and_online_do_not_count_as_face_to_face():
-    talks = [*WINTER_TALKS, (date(2025, 12, 10), ONLINE), (date(2025, 12, 20), PHONE)]
-    record = rule(talks, today=date(2026, 1, 1), period=WINTER)
-    assert "2025年面对面交流仅 1 次（至少 2 次）" in record.problems
-    assert [m.contacts for m in record.months[:2]] == [1, 3]
+    talks = [*EVERY_MONTH, (date(2025, 9, 10), F2F), (date(2025, 12, 10), ONLINE),
+             (date(2026, 5, 20), PHONE)]  # fmt: skip
+    record = rule(talks, today=date(2026, 9, 1), period=YEAR_AND_A_HALF)
+    assert record.problems == [f"{FIRST_YEAR}面对面交流仅 1 次（至少 2 次）"]
 
 
-def test_art20_two_meetings_in_the_year_satisfy_it():
-    talks = [*WINTER_TALKS, (date(2025, 12, 18), F2F)]
-    record = rule(talks, today=date(2026, 1, 1), period=WINTER)
-    assert record.missed_years == []
-    assert record.status == AMBER  # only 2026's two meetings are still to come
-    assert record.problems == ["2026年面对面交流目前 0 次，还剩 58 天须达到 2 次"]
-
-
-ACROSS_YEARS = (date(2025, 9, 1), date(2026, 6, 30))
+ACROSS_YEARS = (date(2025, 9, 1), date(2026, 6, 30))  # 10 months: one part, needs 2
 AUTUMN = [(date(2025, 9, 10), F2F), (date(2025, 10, 10), PHONE)]
+WHOLE = "实践期间（2025年9月1日至2026年6月30日）"
 
 
 @pytest.mark.parametrize(
     "today, status, problems",
     [
-        (date(2025, 11, 1), GREEN, []),  # 61 days of 2025 left
-        (date(2025, 11, 2), AMBER, ["2025年面对面交流目前 1 次，还剩 60 天须达到 2 次"]),
+        (date(2025, 12, 31), GREEN, []),  # 31 December is no boundary any more
+        (date(2026, 4, 30), GREEN, []),  # 62 days of the practice left
+        (date(2026, 5, 2), AMBER, [f"{WHOLE}面对面交流目前 1 次，还剩 60 天须达到 2 次"]),
     ],
 )
 def test_art20_year_turns_amber_within_sixty_days_of_its_end(today, status, problems):
-    record = rule(AUTUMN, today=today, period=ACROSS_YEARS)
+    record = rule([*AUTUMN, *calls(date(2025, 11, 1), ACROSS_YEARS[1])], today=today,
+                  period=ACROSS_YEARS)  # fmt: skip
     assert (record.status, record.problems) == (status, problems)
 
 
 def test_art20_no_year_amber_once_two_meetings_are_held():
-    talks = [*AUTUMN, (date(2025, 11, 1), F2F)]
+    talks = [*AUTUMN, (date(2025, 11, 1), F2F), (date(2025, 12, 1), PHONE)]
     record = rule(talks, today=date(2025, 12, 20), period=ACROSS_YEARS)
     assert (record.status, record.problems) == (GREEN, [])
+
+
+def test_art20_missed_month_red():
+    """Kept from the calendar reading: a calendar month of the practice without any contact is
+    red the day after it ends, whatever the practice year says."""
+    talks = [(date(2025, 9, 10), F2F), (date(2025, 11, 3), F2F)]  # nothing in October
+    record = rule(talks, today=date(2025, 11, 4), period=ACROSS_YEARS)
+    assert (record.status, record.problems) == (RED, ["2025年10月未沟通"])
+    assert record.missed_years == []
+
+
+def test_art20_practice_ended_early_is_judged_to_its_early_end():
+    """Art 24: a practice ended early is over on its early end — its months and its (shorter)
+    practice year stop there: planned a year, ended after 4 months, it needs one meeting."""
+    planned = (date(2025, 9, 1), date(2026, 8, 31))
+    early = (date(2025, 9, 1), date(2025, 12, 31))
+    talks = [(date(2025, 9, 10), F2F), (date(2025, 10, 9), PHONE), (date(2025, 11, 9), PHONE),
+             (date(2025, 12, 9), ONLINE)]  # fmt: skip
+    as_planned = rule(talks, today=date(2026, 2, 1), period=planned)
+    assert as_planned.problems == ["2026年1月未沟通"]
+    ended = rule(talks, today=date(2026, 9, 1), period=early)
+    assert (ended.status, ended.problems) == (GREEN, [])
+    assert [(y.ends_on, y.required) for y in ended.years] == [(date(2025, 12, 31), 1)]
+    assert [m.month for m in ended.months][-1] == date(2025, 12, 1)
 
 
 # --- the compliance line on the base's panel -------------------------------------------------------

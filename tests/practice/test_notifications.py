@@ -19,6 +19,7 @@ from tests.practice.factories import (
     ASSESSMENT_COMMENTS,
     advance_assessment_to,
     advance_to,
+    clear_thesis,
     complete_assessment,
     fresh,
     nominated_supervisor,
@@ -195,6 +196,7 @@ def test_archiving_tells_the_student_the_grade_and_that_the_practice_is_complete
     assessment = advance_assessment_to(assessment, A.OFFICE_REVIEW, people, grade="excellent")
     req = assessment.request
     record_services.thesis_set(req=req, file=thesis_file(), by=req.student)
+    clear_thesis(req)  # Art 25
     with captured() as rows:
         a.assessment_archive(
             assessment=assessment, by=people["office"], expected=services.seen(assessment),

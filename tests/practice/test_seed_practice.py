@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agreements import compliance
 from agreements.models import Agreement, Base
-from practice import assessment_checks, contacts, gates, rules, services
+from practice import assessment_checks, contacts, ending, gates, rules, services
 from practice.choices import AssessmentState as A
 from practice.choices import ClearanceState, ContactMode, SupervisorState
 from practice.choices import RequestState as S
@@ -35,7 +35,7 @@ def _request_of(username) -> PracticeRequest:
 
 def _record(req, today) -> contacts.Record:
     found = req.contacts.values_list("on", "mode")
-    return contacts.evaluate(req.starts_on, req.ends_on, found, today=today)
+    return contacts.evaluate(req.starts_on, req.effective_ends_on, found, today=today)
 
 
 def test_demo_shows_every_request_state(demo):
@@ -148,14 +148,14 @@ def test_art20_demo_every_other_practice_is_compliant_and_both_supervisors_recor
     today = timezone.localdate()
     started = PracticeRequest.objects.filter(state=S.APPROVED, starts_on__lte=today)
     missed = started.get(student__username="student")
-    now = started.filter(ends_on__gte=today)
-    assert now.count() >= 3  # students at their base today
+    now = started.filter(ending.ends_on_or_after(today))
+    assert now.count() >= 2  # students at their base today (one more ended early)
     modes = set()
     for req in started.select_related("base_supervisor__user", "student__student_profile"):
         if req != missed:
             assert _record(req, today).status == contacts.GREEN, req
         found = list(req.contacts.all())
-        assert all(req.starts_on <= c.on <= min(req.ends_on, today) for c in found), req
+        assert all(req.starts_on <= c.on <= min(req.effective_ends_on, today) for c in found), req
         tutor = req.student.student_profile.campus_supervisor
         assert {c.recorded_by for c in found} == {tutor, req.base_supervisor.user}, req
         assert all(c.topic and c.notes for c in found)
@@ -233,3 +233,38 @@ def test_art25_demo_clearances_in_every_state(demo):
     confidential = clearances.get(state=ClearanceState.CONFIDENTIAL)
     assert confidential.agreement_scan and confidential.agreement_scan_name
     assert not clearances.get(state=ClearanceState.OPEN).agreement_scan
+
+
+def test_art24_art25_demo_ended_early_annex3_after_the_end_and_the_clearance_gate(demo):
+    """One demo seeding (it is slow) for three stories:
+    Art 24 — every Annex 3 belongs to a practice that is over; 杨帆's practice was ended early
+    by the college secretary, the reason logged, its contacts stop there;
+    Art 25 — the archived Annex 3 has its thesis clearance, answered 涉密 by the base supervisor
+    before the office archived it, with the agreement scan; the one waiting for the office has
+    none, so its page lists the missing clearance."""
+    today = timezone.localdate()
+    for assessment in PracticeAssessment.objects.select_related("request"):
+        assert ending.is_over(assessment.request, today), assessment
+
+    (req,) = PracticeRequest.objects.exclude(ended_early_on=None)
+    assert (req.student.username, req.state) == ("s2024095109", S.APPROVED)
+    assert req.starts_on <= req.ended_early_on < min(req.ends_on, today + timedelta(days=1))
+    (log,) = logs(req, "end_early")
+    assert (log.source_state, log.target_state, log.role) == (S.APPROVED, S.APPROVED,
+                                                              R.COLLEGE_SECRETARY)  # fmt: skip
+    assert req.ended_early_reason in log.comment and "冰雹" in req.ended_early_reason
+    assert ending.annex3_too_early(req, today) is None  # Annex 3 may be filled in now
+    assert max(c.on for c in req.contacts.all()) <= req.ended_early_on
+    assert _record(req, today).status == contacts.GREEN
+
+    archived = PracticeAssessment.objects.get(state=A.ARCHIVED)
+    assert assessment_checks.archive_problems(archived.request) == []
+    (thesis,) = archived.request.clearances.filter(use="thesis")
+    assert (thesis.state, thesis.answered_by) == (
+        ClearanceState.CONFIDENTIAL, archived.request.base_supervisor.user,
+    )  # fmt: skip
+    assert thesis.agreement_scan
+    (archive_log,) = logs(archived, "archive")
+    assert thesis.answered_at < archive_log.at
+    waiting = PracticeAssessment.objects.get(state=A.OFFICE_REVIEW)
+    assert [g for g in assessment_checks.archive_problems(waiting.request) if "第二十五条" in g]

@@ -117,7 +117,7 @@ def test_no_contact_reminder_when_every_month_has_one(people, practising):
     assert kinds_to(K.REMINDER_CONTACT, date(2026, 8, 20)) == []
 
 
-# --- Art 24: Annex 3 within 30 days of the end ------------------------------------------------
+# --- Art 24: Annex 3 after the practice, within the school's 30 days (XCU_ANNEX3_DUE_DAYS) ----
 
 
 def test_annex3_due_then_overdue_each_once(people, practising):
@@ -145,6 +145,71 @@ def test_no_annex3_reminder_once_it_is_submitted(people, practising):
         expected=seen(assessment),
     )  # fmt: skip
     assert kinds_to(K.REMINDER_ANNEX3, PERIOD[1] + timedelta(days=40)) == []
+
+
+def _annex3_texts(today) -> list[tuple[str, str]]:
+    before = set(Notification.objects.values_list("pk", flat=True))
+    send_reminders(today)
+    rows = Notification.objects.exclude(pk__in=before).filter(kind=K.REMINDER_ANNEX3)
+    return sorted(rows.values_list("title", "body"))
+
+
+def test_annex3_reminder_names_the_school_rule_not_art24_and_follows_the_setting(
+    people, practising, settings
+):
+    settings.XCU_ANNEX3_DUE_DAYS = 45
+    end = PERIOD[1]  # 2026-08-31
+    ((title, body),) = _annex3_texts(end + timedelta(days=1))
+    assert title == "请提交专业实践考核登记表（附件3）"
+    assert "请在 2026年10月15日 前提交（学校规定：实践结束后 45 天内提交）" in body
+    assert "第二十四条要求基地培养结束后提交考核登记表和学位论文" in body
+    assert "45 天内提交（第二十四条）" not in body and "None" not in body
+    assert kinds_to(K.REMINDER_ANNEX3, end + timedelta(days=45)) == []  # the due date itself
+    overdue = _annex3_texts(end + timedelta(days=46))
+    assert {title for title, _ in overdue} == {"专业实践考核登记表已逾期：赵雨桐"}
+    assert all("（学校规定：实践结束后 45 天内提交）" in body for _, body in overdue)
+
+
+def test_annex3_reminder_counts_from_the_early_end(people, practising):
+    from practice import ending
+
+    ending.practice_end_early(
+        req=practising, by=people["secretary_a"], ended_on=date(2026, 6, 15),
+        reason="应研究生本人申请提前结束。", today=date(2026, 6, 20),
+    )  # fmt: skip
+    assert kinds_to(K.REMINDER_ANNEX3, date(2026, 6, 15)) == []  # its last day
+    ((_, body),) = _annex3_texts(date(2026, 6, 16))
+    assert "已于 2026年06月15日 提前结束" in body and "请在 2026年07月15日 前提交" in body
+    overdue = kinds_to(K.REMINDER_ANNEX3, date(2026, 7, 16))
+    assert {o for _, o in overdue} == {f"annex3-overdue:{practising.pk}:2026-06-15"}
+
+
+def test_reminder_names_other_place_not_none(people, practising):
+    """A practice at an "其他" place has no base: every reminder names the place, never None."""
+    from practice.choices import BaseType
+    from practice.models import PracticeRequest
+
+    PracticeRequest.objects.filter(pk=practising.pk).update(
+        base_type=BaseType.OTHER, base=None, other_base_name="凉山州农业农村局种子管理站"
+    )
+    _contact(practising, date(2026, 3, 10), people["tutor_a"])
+    before = set(Notification.objects.values_list("pk", flat=True))
+    send_reminders(date(2026, 5, 1))  # April without contact
+    send_reminders(PERIOD[1] + timedelta(days=1))  # Annex 3 due
+    send_reminders(PERIOD[1] + timedelta(days=31))  # and overdue
+    rows = Notification.objects.exclude(pk__in=before).filter(
+        kind__in=[K.REMINDER_CONTACT, K.REMINDER_ANNEX3]
+    )
+    assert {row.kind for row in rows} == {K.REMINDER_CONTACT, K.REMINDER_ANNEX3}
+    for row in rows:
+        assert "None" not in row.title + row.body, row.body
+    bodies = [row.body for row in rows]
+    assert any("凉山州农业农村局种子管理站，2026年4月没有沟通记录" in b for b in bodies)
+    assert any(
+        "您在凉山州农业农村局种子管理站的专业实践已于 2026年08月31日 结束" in b for b in bodies
+    )
+    assert any("凉山州农业农村局种子管理站的专业实践已于 2026年08月31日 结束，考核登记表应于" in b
+               for b in bodies)  # fmt: skip
 
 
 # --- Art 29: yearly checks --------------------------------------------------------------------
