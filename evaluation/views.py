@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from evaluation import charts, eligibility, printing, selectors, services
+from evaluation import annex4, charts, eligibility, printing, selectors, services
 from evaluation.choices import EvaluationState as E
 from evaluation.choices import Grade, RoundKind
 from evaluation.exports import RoundExporter
@@ -437,7 +437,8 @@ def standard_create(request):
 
 @require_http_methods(["GET", "POST"])
 def standard_edit(request, pk):
-    """Names, descriptions and points of a draft standard; a standard in use is read-only."""
+    """Names, descriptions and points of a draft standard; a standard in use is read-only.
+    Annex 4: the first-level points are fixed; second-level points move within their block."""
     _office_only(request)
     standard = get_object_or_404(Standard, pk=pk)
     indicators = list(standard.indicators.select_related("parent"))
@@ -446,7 +447,8 @@ def standard_edit(request, pk):
         rows = {}
         for i in indicators:
             try:
-                points = parse_points(request.POST.get(f"points-{i.pk}", ""))
+                # First-level points are Annex 4's (no field on the page): kept unless posted.
+                points = parse_points(request.POST.get(f"points-{i.pk}", str(i.max_points)))
             except ValidationError as error:
                 errors.append(f"{i.code}：{error.messages[0]}")
                 continue
@@ -466,7 +468,7 @@ def standard_edit(request, pk):
         request,
         "evaluation/standard_edit.html",
         {"standard": standard, "indicators": indicators, "errors": errors,
-         "problems": services.standard_problems(standard)},
+         "problems": services.standard_problems(standard), "fixed_totals": annex4.FIXED_TEXT},
     )  # fmt: skip
 
 
