@@ -6,8 +6,8 @@ round's year, without a term assessment since; or whose plaque (or last term ass
 three years old by the end of the round's year. Provincial and national bases follow the
 provincial rules (Art 8) and are left out. A base is in at most one term round a year.
 
-Yearly check (年度对标): every base that held its status during the year (plaque awarded, not
-revoked before the year began). It is *due* when one of its agreement years ends within the
+Yearly check (年度对标): every base that held its status throughout the year (plaque awarded,
+not revoked within or before it). It is *due* when one of its agreement years ends within the
 year: the compliance panel counts agreement year n as checked by the yearly check of the
 calendar year it ends in. A base not yet due may still be included; it is not proposed.
 
@@ -147,15 +147,16 @@ def yearly_verdict(facts: Facts, year: int) -> Verdict:
     """Art 29 "一年一对标", for the yearly check of ``year``."""
     if facts.state == BaseState.PREPARING:
         return _no("尚未挂牌（第七条）")
-    if facts.revoked_on and facts.revoked_on.year < year:
+    if facts.revoked_on and facts.revoked_on.year <= year:
         return _no(f"基地已于 {_day(facts.revoked_on)} 撤销")
     notes = []
     if facts.level != BaseLevel.SCHOOL:
         notes.append(
             f"{BaseLevel(facts.level).label}基地按省级要求考核，可参加学校年度对标（第八条）"
         )
-    if facts.revoked_on:
-        return Verdict(True, False, (f"基地已于 {_day(facts.revoked_on)} 撤销", *notes))
+    if facts.revoked_on:  # a year before its revocation (a check recorded afterwards)
+        held = f"基地于 {_day(facts.revoked_on)} 撤销，本年度仍具有基地资格"
+        return Verdict(True, False, (held, *notes))
     due = [
         (n, end)
         for starts, ends in facts.agreements

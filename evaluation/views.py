@@ -90,6 +90,7 @@ def round_new(request):
         else:
             messages.success(request, f"已发起{evaluation_round}，请为各基地分配评审专家。")
             return redirect("evaluation:round_detail", pk=evaluation_round.pk)
+    same_year = list(EvaluationRound.objects.filter(year=year, kind=kind).order_by("number"))
     ticked = (
         {int(pk) for pk in request.POST.getlist("bases") if pk.isdigit()}
         if request.method == "POST"
@@ -102,7 +103,9 @@ def round_new(request):
             "form": form, "year": year, "kind": RoundKind(kind), "kinds": RoundKind.choices,
             "candidates": candidates, "ticked": ticked,
             "n_eligible": sum(1 for c in candidates if c.verdict.eligible),
-            "same_year": EvaluationRound.objects.filter(year=year, kind=kind).order_by("number"),
+            "same_year": same_year,
+            # Art 29: one yearly check a year — bases join the open one instead.
+            "blocked": kind == RoundKind.YEARLY and bool(same_year),
         },
     )  # fmt: skip
 

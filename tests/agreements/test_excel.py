@@ -455,7 +455,7 @@ def test_art29_registry_filter_and_export_show_recommended_bases(client, people,
     client.force_login(office)
     page = client.get(reverse("agreements:base_list"), {"recommended": "1"}).text
     assert "甲学院推荐基地" in page and "甲学院普通基地" not in page
-    assert '<option value="1" selected>推荐申报省级和国家级</option>' in page
+    assert '<option value="1" selected>已推荐</option>' in page
     everything = client.get(reverse("agreements:base_list")).text
     assert "甲学院普通基地" in everything and everything.count(">推荐申报</span>") == 1
     header, *rows = sheet_rows(client.get(reverse("agreements:base_export")))

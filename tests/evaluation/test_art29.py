@@ -164,11 +164,12 @@ def test_art29_yearly_check_proposes_bases_whose_agreement_year_ends_that_year(
     assert services.proposed_bases(2026, RoundKind.YEARLY) == [base]
 
 
-def test_art29_a_base_revoked_before_the_year_takes_no_yearly_check(people, standard, base):
+def test_art29_a_base_revoked_within_the_year_takes_no_yearly_check(people, standard, base):
     base_services.base_revoke(base=base, by=people["office"], reason="测试撤销。")
     this_year = timezone.localdate().year
-    assert eligibility.check(fresh(base), RoundKind.YEARLY, this_year).eligible  # history
-    verdict = eligibility.check(fresh(base), RoundKind.YEARLY, this_year + 1)
+    earlier = eligibility.check(fresh(base), RoundKind.YEARLY, this_year - 1)  # history
+    assert earlier.eligible and not earlier.proposed and "本年度仍具有基地资格" in earlier.text
+    verdict = eligibility.check(fresh(base), RoundKind.YEARLY, this_year)
     assert not verdict.eligible and verdict.text.startswith("基地已于")
     assert eligibility.check(fresh(base), RoundKind.TERM, 2029).text == "基地已撤销"
 
