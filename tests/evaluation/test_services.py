@@ -3,10 +3,12 @@ used; experts score in half points within each maximum; the total is the mean of
 totals; the grade at its boundaries; a yearly check changes nothing on the base. (A term
 assessment's consequences and which bases a round takes: test_art29.py.)"""
 
+import importlib
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied
 
 from agreements import compliance
@@ -283,3 +285,15 @@ def test_art29_one_yearly_check_a_year_and_the_refusal_says_where_to_add(people,
         "如需增加基地，请在2026 年年度对标的批次页面“加入基地”。"
     )
     assert EvaluationRound.objects.filter(year=2026, kind=RoundKind.YEARLY).get() == first
+
+
+def test_annex4_migration_relabels_an_existing_e1_row_to_e(standard):
+    """Migration 0005: standards saved with the old "E1" get the seed's "E" (and back)."""
+    migration = importlib.import_module("evaluation.migrations.0005_annex4_last_row_is_e")
+    row = standard.indicators.get(code="E", parent__isnull=False)
+    Indicator.objects.filter(pk=row.pk).update(code="E1")
+    migration.e1_to_e(django_apps, None)
+    assert fresh(row).code == "E" and fresh(row).parent.code == "E"
+    migration.e_to_e1(django_apps, None)
+    assert fresh(row).code == "E1"
+    assert standard.indicators.get(code="E", parent__isnull=True)  # the block keeps its code
