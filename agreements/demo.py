@@ -146,7 +146,9 @@ BASES = [
         "dept_head": ("陈文静", "生态修复研究所所长", "13882403301"),
         "mentor": ("赵海波", "正高级工程师（基地导师）", "13882403302"),
         "inspector": ("杨光明", "13908141103"),
-        "agreement": {"started_ago": 1100},
+        # Plaque over three years ago on any day of the year: due for the term assessment
+        # ("三年一考核", Art 29) that the evaluation demo grades 不合格.
+        "agreement": {"started_ago": 1130},
         "courses": [],
         "projects": [
             (

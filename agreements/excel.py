@@ -40,16 +40,16 @@ class BaseExporter(ListExporter):
 
     title = "研究生联合培养基地"
     headers = ("基地名称", "所属学院", "责任学院", "其他参与学院", "合作单位", "统一社会信用代码",
-               "通讯地址", "级别", "状态", "挂牌日期", "协议签订日期", "协议开始", "协议结束",
-               "协议剩余天数", "共建课程数", "联合项目数", "已登记拨款年度", "经费支出合计(元)",
-               "督导员", "督导员电话", "合规状况", "待办事项")  # fmt: skip
-    widths = (44, 16, 16, 24, 36, 22, 40, 8, 10, 12, 13, 12, 12, 13, 11, 11, 15, 16,
+               "通讯地址", "级别", "推荐申报省级和国家级", "状态", "挂牌日期", "协议签订日期",
+               "协议开始", "协议结束", "协议剩余天数", "共建课程数", "联合项目数", "已登记拨款年度",
+               "经费支出合计(元)", "督导员", "督导员电话", "合规状况", "待办事项")  # fmt: skip
+    widths = (44, 16, 16, 24, 36, 22, 40, 8, 12, 10, 12, 13, 12, 12, 13, 11, 11, 15, 16,
               10, 15, 11, 60)  # fmt: skip
     chunk_size = 2000
     # Only what the row shows: no timestamps to parse for 6,000 bases.
-    fields = ("name", "level", "state", "plaque_date", "inspector_name", "inspector_phone",
-              "college__name", "responsible_college__name", "partner__name",
-              "partner__credit_code", "partner__address")  # fmt: skip
+    fields = ("name", "level", "recommended_for_higher_level", "state", "plaque_date",
+              "inspector_name", "inspector_phone", "college__name", "responsible_college__name",
+              "partner__name", "partner__credit_code", "partner__address")  # fmt: skip
 
     def __init__(self, queryset, *, today: date, internal: bool = True):
         """``queryset``: bases annotated by ``compliance.with_facts``; ``internal``: whether
@@ -111,6 +111,7 @@ class BaseExporter(ListExporter):
             base.partner.credit_code,
             base.partner.address or None,
             LEVEL_LABELS.get(base.level, base.level),
+            "是" if base.recommended_for_higher_level else None,  # Art 29
             STATE_LABELS.get(base.state, base.state),
             base.plaque_date,
             base.agreement_signed,

@@ -58,6 +58,12 @@ class BaseFilterForm(forms.Form):
     state = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *BaseState.choices]
     )
+    recommended = forms.ChoiceField(
+        label="推荐申报省级和国家级",
+        required=False,
+        choices=[("", "全部"), ("1", "已推荐")],
+        help_text="期满考核优秀的基地，优先推荐申报省级和国家级联合培养基地（第二十九条）。",
+    )
     expires_within = forms.TypedChoiceField(
         label="协议到期",
         required=False,

@@ -40,6 +40,7 @@ def base_export(request):
         state=data.get("state", "") if may_see_all else "",
         expires_within=data.get("expires_within"),
         expiry=data.get("expiry", ""),
+        recommended=data.get("recommended") == "1",
     )
     exporter = excel.BaseExporter(
         bases, today=today, internal=selectors.may_see_internal(request.user)

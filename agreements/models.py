@@ -189,8 +189,8 @@ class Base(ConcurrentTransitionMixin, models.Model):
     # Art 12(3): the college appoints an inspector teacher for safety and practice.
     inspector_name = models.CharField("督导员", max_length=50, blank=True)
     inspector_phone = models.CharField("督导员电话", max_length=20, blank=True)
-    # Art 29: an Excellent term assessment recommends the base for the provincial level.
-    recommended_provincial = models.BooleanField("推荐申报省级基地", default=False)
+    # Art 29: an Excellent term assessment recommends the base "优先推荐申报省级和国家级联合培养基地".
+    recommended_for_higher_level = models.BooleanField("推荐申报省级和国家级基地", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = BaseQuerySet.as_manager()
@@ -222,7 +222,8 @@ class Base(ConcurrentTransitionMixin, models.Model):
     def renew(self):
         pass
 
-    # Art 29: an Unqualified term assessment (or a decision of the office) revokes the base.
+    # Art 29: the office revokes the base, after an Unqualified term assessment once it has
+    # confirmed the revocation decision (evaluation.RevocationDecision), or by its own decision.
     @transition(field=state, source=[BaseState.PREPARING, BaseState.ACTIVE, BaseState.EXPIRED],
                 target=BaseState.REVOKED, permission=lambda base, user: access.is_office(user))  # fmt: skip
     def revoke(self):

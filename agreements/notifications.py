@@ -13,7 +13,7 @@ _TOLD = {
     "add_agreement": "已登记续签协议",
     "revoke": "基地资格已取消",
     "change_level": "基地级别已变更",
-    "recommend": "基地被推荐申报省级基地",
+    "recommend": "基地被推荐申报省级和国家级基地",
 }
 
 

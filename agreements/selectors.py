@@ -43,6 +43,7 @@ def base_list(
     partner="",
     expires_within=None,
     expiry="",
+    recommended=False,
 ) -> QuerySet:
     qs = compliance.with_facts(bases_visible_to(user)).select_related("college", "partner")
     if q:
@@ -57,6 +58,8 @@ def base_list(
         qs = qs.filter(level=level)
     if state:
         qs = qs.filter(state=state)
+    if recommended:  # Art 29: Excellent term assessment
+        qs = qs.filter(recommended_for_higher_level=True)
     if expires_within:
         # Ends within N months, or has already ended without a newer agreement.
         qs = qs.filter(agreement_ends__lte=add_months(today, expires_within))

@@ -24,6 +24,7 @@ TRANSITION_LABELS = {
     "renew": "续签协议，恢复运行",
     "revoke": "撤销基地资格",
 }
+RECOMMEND_LABEL = "推荐申报省级和国家级基地"
 
 
 class BaseError(Exception):
@@ -163,6 +164,23 @@ def base_revoke(*, base: Base, by, reason: str) -> Base:
     with transaction.atomic():
         locked = Base.objects.select_for_update().get(pk=base.pk)
         return _transition(locked, "revoke", by=by, comment=reason)
+
+
+def base_recommend(*, base: Base, by, comment: str) -> Base:
+    """Art 29: an Excellent term assessment — "优先推荐申报省级和国家级联合培养基地"; logged once."""
+    _office(by)
+    with transaction.atomic():
+        locked = Base.objects.select_for_update().get(pk=base.pk)
+        if locked.recommended_for_higher_level:
+            return locked
+        locked.recommended_for_higher_level = True
+        locked.save(update_fields=["recommended_for_higher_level"])
+        record_transition(
+            locked, transition="recommend", transition_label=RECOMMEND_LABEL, source=locked.state,
+            target=locked.state, state_labels=BaseState, by=by, role=RoleCode.GRADUATE_OFFICE,
+            comment=comment,
+        )  # fmt: skip
+        return locked
 
 
 def level_change(

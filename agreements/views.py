@@ -128,6 +128,7 @@ def base_list(request):
         state=data.get("state", "") if selectors.may_see_all(request.user) else "",
         expires_within=data.get("expires_within"),
         expiry=data.get("expiry", ""),
+        recommended=data.get("recommended") == "1",
     )
     page = Paginator(bases, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_compliance(page.object_list, today=today)

@@ -1,8 +1,13 @@
 """Annex 4's structure as the seed gives it: codes and points (A 15, B 30, C 15, D 35, E 5 = 100).
 
+The first-level blocks and their points are the regulation's and fixed (``FIXED_TOTALS``): a new
+year's standard may reword the second-level indicators and move points between them, but each
+block keeps its total. The last block has one row, coded "E" like the block itself (the seed's
+"E. 5 | E. 5"), not "E1".
+
 The seed leaves every indicator name blank (and garbles D3: 5 is the only value that makes D
-sum to 35). The names and points below are a starting proposal drawn from the regulation's
-articles; they are data the graduate office edits in a draft standard before a round uses it.
+sum to 35). The names and the second-level points below are a starting proposal drawn from the
+regulation's articles; they are data the graduate office edits in a draft standard.
 """
 
 from decimal import Decimal
@@ -35,6 +40,10 @@ INDICATORS = [
         ("D6", "就业与服务", "研究生就业、服务地方产业发展的成效。", 5),
     ]),
     ("E", "特色与创新", "基地建设的特色、示范作用与创新做法。", 5, [
-        ("E1", "特色与创新", "形成可推广的联合培养模式、案例或示范成果。", 5),
+        ("E", "特色与创新", "形成可推广的联合培养模式、案例或示范成果。", 5),
     ]),
 ]  # fmt: skip
+
+# Annex 4: the first-level blocks and their points, fixed by the regulation.
+FIXED_TOTALS = {code: Decimal(points) for code, _name, _description, points, _rows in INDICATORS}
+FIXED_TEXT = "、".join(f"{code} {points}" for code, points in FIXED_TOTALS.items())

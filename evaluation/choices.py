@@ -32,3 +32,11 @@ class Grade(models.TextChoices):
     EXCELLENT = "excellent", "优秀"
     QUALIFIED = "qualified", "合格"
     UNQUALIFIED = "unqualified", "不合格"
+
+
+class DecisionState(models.TextChoices):
+    """Art 29: an Unqualified term assessment proposes the revocation; the office decides."""
+
+    PENDING = "pending", "待学科与研究生处决定"
+    CONFIRMED = "confirmed", "已确认撤销"
+    DECLINED = "declined", "不予撤销"

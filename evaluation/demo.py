@@ -18,11 +18,14 @@ this year's 年度对标 — open, the experts' deadline in 25 days, over every 
     盐源苹果 — submitted; 李正祥 submitted, 王丽华 not started;
     雅砻江渔业 — submitted; 王建国 and 李正祥 assigned, not started;
     蜀兴动物药业 — submitted, waiting for the office to assign experts;
-    高原农科院 — self-assessment half written, not submitted;
+    钒钛修复 — self-assessment half written, not submitted;
     the other active bases — self-assessment not begun.
-this year's 期满考核 — closed, the bases whose agreement ended this year: 苦荞 (first term, since
-    renewed) 优秀 87.8 → recommended for the provincial level (logged on the base); 会理牧业
-    (expired) 合格 72.8, nothing changes.
+this year's 期满考核 — closed, over the school-level bases due under Art 29 (苦荞 and 雅砻江渔业
+    are national and provincial: they follow the provincial rules, Art 8): 会理牧业 (agreement
+    ended, expired) 合格 72.8, nothing changes; 盐源苹果 (plaque over three years ago) 优秀 86.8 →
+    recommended for the provincial and national level (logged on the base); 钒钛修复 (three
+    years since its plaque) 不合格 56.5 → a revocation decision waiting in the office's inbox, the
+    base still active until the office confirms it.
 """
 
 from dataclasses import dataclass, field
@@ -33,12 +36,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from agreements.choices import BaseState
 from agreements.models import Base
 from applications.demo import demo_pdf
 from evaluation import services
 from evaluation.choices import RoundKind
 from evaluation.models import EvaluationRound, Standard
-from practice.demo import FANTAI, GAOYUAN, KUQIAO, SHUXING, YALONG, YANYUAN
+from practice.demo import FANTAI, KUQIAO, SHUXING, YALONG, YANYUAN
 from xcu_bases.models import User
 
 OFFICE = "office"
@@ -71,7 +75,7 @@ D = Decimal
 # Last year's yearly check: every base that was active then.
 FINISHED = [
     Scoring(KUQIAO, experts={"expert": D("92"), "expert2": D("89.5"), "expert3": D("91")},
-            weak=("C3", "E1")),
+            weak=("C3", "E")),
     Scoring(YANYUAN, experts={"expert": D("78.5"), "expert2": D("74"), "expert3": D("76.5")},
             weak=("D1", "D2", "D4")),
     Scoring(FANTAI, experts={"expert": D("66"), "expert3": D("69.5")},
@@ -81,7 +85,7 @@ FINISHED = [
     Scoring(YALONG, experts={"expert2": D("87.5"), "expert3": D("86")}, weak=("D3", "C2")),
     Scoring(HUILI, experts={"expert": D("72"), "expert2": D("70.5"), "expert3": D("73")},
             weak=("D4", "B2", "C3")),
-    Scoring(SHUXING, experts={"expert": D("81"), "expert2": D("79.5")}, weak=("D1", "E1")),
+    Scoring(SHUXING, experts={"expert": D("81"), "expert2": D("79.5")}, weak=("D1", "E")),
 ]  # fmt: skip
 
 # This year's yearly check, waiting for the experts.
@@ -91,15 +95,18 @@ OPEN = [
     Scoring(YANYUAN, experts={"expert2": D("79"), "expert3": None}, weak=("D1", "D2")),
     Scoring(YALONG, experts={"expert": None, "expert2": None}),
     Scoring(SHUXING),
-    Scoring(GAOYUAN, submit=False, evidence=("A1", "A2", "A3", "B1", "B2")),
+    Scoring(FANTAI, submit=False, evidence=("A1", "A2", "A3", "B1", "B2")),
 ]  # fmt: skip
 OPEN_DEADLINE_DAYS = 25
 
-# This year's term assessment (期满考核) of the bases whose agreement ended this year: finished.
+# This year's term assessment (期满考核, Art 29), finished: 会理牧业 (agreement ended), 盐源苹果
+# and 钒钛修复 (plaque over three years ago, "三年一考核"). School-level bases only (Art 8).
 TERM = [
-    Scoring(KUQIAO, experts={"expert": D("89"), "expert2": D("86.5"), "expert3": D("88")},
-            weak=("C3", "D5")),
     Scoring(HUILI, experts={"expert": D("74.5"), "expert3": D("71")}, weak=("D4", "B2", "C3")),
+    Scoring(YANYUAN, experts={"expert": D("88"), "expert2": D("85.5"), "expert3": D("87")},
+            weak=("D1", "D2")),
+    Scoring(FANTAI, experts={"expert": D("56.5"), "expert2": D("58"), "expert3": D("55")},
+            weak=("D1", "D3", "B1", "D5", "C1", "B3")),
 ]  # fmt: skip
 TERM_DEADLINE_AGO_DAYS = 20
 
@@ -132,7 +139,7 @@ EVIDENCE = {
           "实践锻炼。",
     "D6": "在基地实践的研究生毕业后部分留在合作单位或相关行业就业，基地面向凉山州开展技术培训和"
           "服务。",
-    "E1": "探索“双导师、真课题、全过程”的联合培养模式，形成专业实践案例，在学院研究生教育工作会"
+    "E": "探索“双导师、真课题、全过程”的联合培养模式，形成专业实践案例，在学院研究生教育工作会"
           "议上交流。",
 }  # fmt: skip
 
@@ -184,7 +191,7 @@ COMMENTS = {
     "D6": ("毕业生就业对口率高，服务地方成效明显。",
            "有一定服务地方的成效，就业带动作用有待加强。",
            "服务地方和就业带动方面无明显成效。"),
-    "E1": ("联合培养模式有特色，具有示范推广价值。",
+    "E": ("联合培养模式有特色，具有示范推广价值。",
            "有一定特色做法，尚需总结提炼。",
            "特色不明显，未形成可推广的做法。"),
 }  # fmt: skip
@@ -218,10 +225,12 @@ def seed_evaluation(stdout=None) -> int:
             services.round_close(evaluation_round=evaluation_round, by=office)
             created += 1
         if not EvaluationRound.objects.filter(year=this, kind=RoundKind.YEARLY).exists():
+            # Every active base, those whose first agreement year is still running included
+            # (the form would leave them unticked): the demo is the same on any day of the year.
+            active = Base.objects.filter(state=BaseState.ACTIVE).order_by("college__code", "name")
             evaluation_round = services.round_open(
                 year=this, kind=RoundKind.YEARLY, standard=Standard.objects.get(year=this),
-                deadline=today + timedelta(days=OPEN_DEADLINE_DAYS),
-                bases=services.proposed_bases(this, RoundKind.YEARLY), by=office,
+                deadline=today + timedelta(days=OPEN_DEADLINE_DAYS), bases=active, by=office,
             )  # fmt: skip
             _walk(evaluation_round, OPEN, people, this)
             created += 1
@@ -235,6 +244,8 @@ def seed_evaluation(stdout=None) -> int:
             _walk(evaluation_round, TERM, people, this)
             for evaluation in evaluation_round.evaluations.all():
                 services.evaluation_finalise(evaluation=evaluation, by=office)
+            # 钒钛修复's 不合格 waits for the office's revocation decision (Art 29): the round
+            # closes, the base stays active until the office confirms.
             services.round_close(evaluation_round=evaluation_round, by=office)
             created += 1
     if stdout is not None:

@@ -5,7 +5,6 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
-from agreements.choices import BaseState
 from agreements.models import Base
 from evaluation.choices import RoundKind
 from evaluation.models import Standard
@@ -14,18 +13,43 @@ from xcu_bases.models import User
 
 
 class RoundForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    kind = forms.ChoiceField(label="类型", choices=RoundKind.choices, widget=forms.RadioSelect)
+    """发起评估: the year and kind come from the page's first step (hidden here); the bases are
+    listed with why each qualifies or not (``eligibility.candidates``)."""
+
+    year = forms.IntegerField(
+        label="年度", min_value=2000, max_value=2100, widget=forms.HiddenInput
+    )
+    kind = forms.ChoiceField(label="类型", choices=RoundKind.choices, widget=forms.HiddenInput)
     standard = forms.ModelChoiceField(label="评价标准", queryset=Standard.objects.all())
     deadline = forms.DateField(
         label="专家评分截止日期", widget=forms.DateInput(attrs={"type": "date"})
     )
     bases = forms.ModelMultipleChoiceField(
         label="参评基地",
-        queryset=Base.objects.exclude(state=BaseState.REVOKED).order_by("college__code", "name"),
-        widget=forms.CheckboxSelectMultiple,
-        help_text="期满考核默认选中协议在该年度期满的基地；年度对标默认选中全部运行中的基地。",
+        queryset=Base.objects.all(),
+        error_messages={"required": "请至少选择一个基地。"},
     )
+
+
+class AddBaseForm(forms.Form):
+    base = forms.ModelChoiceField(
+        label="加入基地", queryset=Base.objects.all(), error_messages={"required": "请选择基地。"}
+    )
+
+
+class ConfirmRevocationForm(forms.Form):
+    reference = forms.CharField(
+        label="会议纪要或文件号", max_length=100,
+        help_text="确认撤销所依据的会议纪要或文件，例如：校长办公会纪要〔2026〕8号。",
+        error_messages={"required": "请填写确认撤销的会议纪要或文件号。"},
+    )  # fmt: skip
+
+
+class DeclineRevocationForm(forms.Form):
+    reason = forms.CharField(
+        label="不予撤销的理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写不予撤销的理由。"},
+    )  # fmt: skip
 
 
 class AssignForm(forms.Form):

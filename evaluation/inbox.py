@@ -1,11 +1,12 @@
 """What waits for whom in evaluation: the college's self-assessment, each expert's scores,
-the office's assignment and finalising."""
+the office's assignment and finalising, and the office's revocation decisions (Art 29)."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from evaluation.choices import DecisionState
 from evaluation.choices import EvaluationState as E
-from evaluation.models import BaseEvaluation, ExpertAssignment
+from evaluation.models import BaseEvaluation, ExpertAssignment, RevocationDecision
 from xcu_bases import access
 from xcu_bases.choices import RoleCode
 from xcu_bases.inbox import Task, provider
@@ -73,3 +74,25 @@ def evaluation_for_office(user) -> list[Task]:
         elif e.n_waiting == 0:
             tasks.append(_task(e, "确定等次", "专家均已提交评分，请确定等次。"))
     return tasks
+
+
+@provider
+def revocation_for_office(user) -> list[Task]:
+    """Art 29: an Unqualified term assessment waits for the office to confirm the revocation
+    (with the meeting or document reference) or to record why not."""
+    if not access.is_office(user):
+        return []
+    pending = RevocationDecision.objects.filter(state=DecisionState.PENDING).select_related(
+        "base", "evaluation__round"
+    )[:100]
+    return [
+        Task(
+            title=f"确认是否撤销基地资格：{d.base.name}",
+            detail=f"{d.evaluation.round}结果为不合格（总分 {d.evaluation.total}）。请填写会议纪要"
+            "或文件号确认撤销，或记录不予撤销的理由（第二十九条）。",
+            url=reverse("evaluation:revocation_detail", args=[d.pk]),
+            category=CATEGORY,
+            since=d.created_at,
+        )
+        for d in pending
+    ]

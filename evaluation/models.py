@@ -8,7 +8,15 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from evaluation.choices import EvaluationState, Grade, RoundKind, RoundState, StandardState
+from agreements.choices import BaseState
+from evaluation.choices import (
+    DecisionState,
+    EvaluationState,
+    Grade,
+    RoundKind,
+    RoundState,
+    StandardState,
+)
 from xcu_bases import access
 from xcu_bases.uploads import GeneratedName
 
@@ -71,7 +79,18 @@ class Indicator(models.Model):
         verbose_name_plural = "评价指标"
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["standard", "code"], name="one_code_per_standard"),
+            # Annex 4 codes its last block "E" and that block's one row "E" too: a code is
+            # unique among the first-level indicators and among the second-level ones.
+            models.UniqueConstraint(
+                fields=["standard", "code"],
+                condition=Q(parent__isnull=True),
+                name="one_first_level_code_per_standard",
+            ),
+            models.UniqueConstraint(
+                fields=["standard", "code"],
+                condition=Q(parent__isnull=False),
+                name="one_second_level_code_per_standard",
+            ),
             models.CheckConstraint(
                 condition=Q(max_points__gt=0), name="indicator_points_positive"
             ),
@@ -86,6 +105,8 @@ class EvaluationRound(models.Model):
 
     year = models.PositiveSmallIntegerField("年度")
     kind = models.CharField("类型", max_length=10, choices=RoundKind.choices)
+    # Term assessments may run in several batches a year (agreements end at different times).
+    number = models.PositiveSmallIntegerField("批次", default=1)
     standard = models.ForeignKey(
         Standard, on_delete=models.PROTECT, related_name="rounds", verbose_name="评价标准"
     )
@@ -103,12 +124,24 @@ class EvaluationRound(models.Model):
         verbose_name_plural = "评估批次"
         ordering = ["-year", "kind", "-pk"]
         constraints = [
-            # One yearly check and one term assessment a year (Art 29); also stops a double-click.
-            models.UniqueConstraint(fields=["year", "kind"], name="one_round_per_year_and_kind")
+            # Art 29: one yearly check a year (bases are added to it); also stops a double-click.
+            models.UniqueConstraint(
+                fields=["year", "kind"],
+                condition=Q(kind=RoundKind.YEARLY),
+                name="one_yearly_check_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kind", "number"], name="one_number_per_year_and_kind"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.year} 年{self.get_kind_display()}"
+        batch = f"（第 {self.number} 批）" if self.number > 1 else ""
+        return f"{self.year} 年{self.get_kind_display()}{batch}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == RoundState.OPEN
 
 
 class BaseEvaluationQuerySet(models.QuerySet):
@@ -170,6 +203,79 @@ class BaseEvaluation(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=EvaluationState.SCORING, target=EvaluationState.FINALISED,
                 permission=_office)  # fmt: skip
     def finalise(self):
+        pass
+
+
+class RevocationDecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The office, and the staff of the base's college (read only)."""
+        if access.is_office(user):
+            return self
+        if access.is_college_staff(user):
+            return self.filter(base__college_id=user.college_id)
+        return self.none()
+
+
+class RevocationDecision(ConcurrentTransitionMixin, models.Model):
+    """Art 29: an Unqualified term assessment does not revoke the base by itself. It proposes
+    the revocation; the graduate office confirms it with the meeting minutes or document that
+    decided it (then, and only then, the base is revoked) or records why not."""
+
+    evaluation = models.OneToOneField(
+        BaseEvaluation, on_delete=models.PROTECT, related_name="revocation",
+        verbose_name="期满考核",
+    )  # fmt: skip
+    base = models.ForeignKey(
+        "agreements.Base", on_delete=models.PROTECT, related_name="revocation_decisions",
+        verbose_name="基地",
+    )  # fmt: skip
+    state = FSMField(
+        "状态", choices=DecisionState.choices, default=DecisionState.PENDING, protected=True
+    )
+    reference = models.CharField(
+        "会议纪要或文件号", max_length=100, blank=True,
+        help_text="例如：校长办公会纪要〔2026〕8号",
+    )  # fmt: skip
+    reason = models.TextField("不予撤销的理由", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="决定人",
+    )  # fmt: skip
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+
+    objects = RevocationDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "撤销基地资格决定"
+        verbose_name_plural = "撤销基地资格决定"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base"], condition=Q(state=DecisionState.PENDING),
+                name="one_pending_revocation_per_base",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=DecisionState.CONFIRMED) | ~Q(reference=""),
+                name="confirmed_revocation_has_reference",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=DecisionState.DECLINED) | ~Q(reason=""),
+                name="declined_revocation_has_reason",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"撤销基地资格：{self.base}（{self.evaluation.round}）"
+
+    @transition(field=state, source=DecisionState.PENDING, target=DecisionState.CONFIRMED,
+                permission=_office, conditions=[lambda d: d.base.state != BaseState.REVOKED])  # fmt: skip
+    def confirm(self):
+        pass
+
+    @transition(field=state, source=DecisionState.PENDING, target=DecisionState.DECLINED,
+                permission=_office)  # fmt: skip
+    def decline(self):
         pass
 
 

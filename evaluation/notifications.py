@@ -1,6 +1,9 @@
 """Who is told what in an evaluation (Annex 4, Art 29): the college when its self-assessment is
-due or comes back, the experts when a base waits for their scores, the office when every score
-is in, and the college when the grade is out (xcu_bases/notify.py)."""
+due or comes back, or its base joins or leaves a round; the experts when a base waits for their
+scores; the office when every score is in and when an Unqualified term assessment waits for its
+revocation decision; the college when the grade is out and when the office declined to revoke
+(a confirmed revocation is told by the base's own rule, agreements/notifications.py)
+(xcu_bases/notify.py)."""
 
 from django.urls import reverse
 
@@ -75,5 +78,50 @@ def scores_all_in(evaluation, *, by) -> None:
     notify.deliver(
         [Notice(notify.office(), K.TASK, f"专家评分已全部提交：{evaluation.base}（{evaluation.round}）",
                 "请确定等次（第二十九条）。", _url(evaluation), target=evaluation)],
+        exclude=by,
+    )  # fmt: skip
+
+
+def _decision_url(decision) -> str:
+    return reverse("evaluation:revocation_detail", args=[decision.pk])
+
+
+@notify.rule("evaluation.RevocationDecision")
+def revocation_decision(decision, log) -> list[Notice]:
+    """Art 29: the office decides; the college hears if the base is kept (a revocation it hears
+    from the base itself)."""
+    url = _decision_url(decision)
+    if log.transition == "propose":
+        return [Notice(notify.office(), K.TASK, f"待确认：撤销基地资格 {decision.base}",
+                       f"{log.comment}请确认撤销（填写会议纪要或文件号）或记录不予撤销的理由。",
+                       url)]  # fmt: skip
+    if log.transition == "decline":
+        return [Notice(notify.college_staff(decision.base.college_id), K.RESULT,
+                       f"不予撤销基地资格：{decision.base}",
+                       f"学科与研究生处决定不撤销基地资格。理由：{decision.reason}", url)]  # fmt: skip
+    return []
+
+
+def base_added(evaluation, *, by) -> None:
+    """A base joins an open round: its college is asked for the self-assessment."""
+    evaluation_round = evaluation.round
+    notify.deliver(
+        [Notice(notify.college_staff(evaluation.base.college_id), K.TASK,
+                f"请填写自评材料：{evaluation.base}（{evaluation_round}）",
+                f"学科与研究生处已将基地加入{evaluation_round}，请逐项填写自评说明并提交。"
+                f"{_deadline(evaluation)}。", _url(evaluation), target=evaluation)],
+        exclude=by,
+    )  # fmt: skip
+
+
+def base_removed(evaluation, *, by) -> None:
+    """A base leaves a round before any score: its college and assigned experts hear it."""
+    name = f"{evaluation.base}（{evaluation.round}）"
+    experts = [a.expert for a in evaluation.assignments.select_related("expert")]
+    url = reverse("evaluation:round_detail", args=[evaluation.round_id])
+    notify.deliver(
+        [Notice(notify.college_staff(evaluation.base.college_id) + experts, K.RESULT,
+                f"基地已移出评估批次：{name}", "学科与研究生处已将该基地移出本批次，无需再填写或评分。",
+                url)],
         exclude=by,
     )  # fmt: skip

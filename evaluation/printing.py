@@ -2,8 +2,9 @@
 
 ``annex4_context`` builds what templates/print/annex4.html shows for one base in one round:
 the standard's indicators laid out like the paper form, the actual score of each second-level
-indicator (the mean of the submitted experts' points, rounded to 0.1 half up, as Art 29's
-total) once the evaluation is finalised, the total, the grade and the experts' signature lines.
+indicator (the mean of the submitted experts' points to 0.1, rounded so that the column adds
+up to the printed total: ``grading.shown_means``) once the evaluation is finalised, the total
+(Art 29: the mean of the experts' totals), the grade and the experts' signature lines.
 ``blank_annex4_context`` is the same table for a standard with nothing filled in, for experts
 scoring on paper.
 
@@ -18,14 +19,19 @@ from decimal import Decimal
 from django.utils import timezone
 
 from applications.printing import chinese_date
-from evaluation import grading
+from evaluation import selectors
 from evaluation.choices import EvaluationState
-from evaluation.models import BaseEvaluation, Score, Standard
+from evaluation.models import BaseEvaluation, Standard
 from xcu_bases.printing import render_pdf
 
 TITLE = "西昌学院研究生联合培养基地建设评价标准"
 TEMPLATE = "print/annex4.html"
 NOTE = "备注：评价方式为组织有关专家根据基地建设情况及相关材料进行赋分。"
+# Printed under a filled-in table: how 实际得分 and 总分 agree (grading.shown_means).
+ROUNDING_NOTE = (
+    "实际得分为各评审专家评分的平均值，保留一位小数；总分为各专家总分的平均值（四舍五入保留一位"
+    "小数），各项实际得分的尾数按最大余数法取舍，使其合计等于总分。"
+)
 BLANK_EXPERTS = 3  # signature lines when no expert is assigned yet, and on the blank form
 
 
@@ -49,16 +55,9 @@ def blank_serial_for(standard: Standard, printed_at) -> str:
 
 
 def mean_scores(evaluation: BaseEvaluation) -> dict[int, Decimal]:
-    """Indicator id → mean of the submitted experts' points, rounded to 0.1 (half up)."""
-    found = defaultdict(list)
-    scores = Score.objects.filter(
-        assignment__evaluation=evaluation,
-        assignment__submitted_at__isnull=False,
-        points__isnull=False,
-    ).values_list("indicator_id", "points")
-    for indicator_id, points in scores:
-        found[indicator_id].append(points)
-    return {key: grading.mean_total(values) for key, values in found.items()}
+    """Indicator id → 实际得分: the submitted experts' mean to 0.1, the column adding up to the
+    printed total (``grading.shown_means``: largest remainder, each mean rounded down or up)."""
+    return selectors.indicator_means(evaluation)
 
 
 def indicator_groups(standard: Standard, scores: dict[int, Decimal] | None = None) -> list[dict]:
@@ -131,6 +130,7 @@ def annex4_context(evaluation: BaseEvaluation, *, serial: str, printed_at) -> di
         "groups": indicator_groups(standard, scores),
         "total": points_text(evaluation.total) if finalised else "",
         "grade": evaluation.get_grade_display() if finalised else "",
+        "rounding_note": ROUNDING_NOTE if finalised else "",
         "experts": _signature_lines([a.expert.get_full_name() for a in assignments]),
     }
 
@@ -146,6 +146,7 @@ def blank_annex4_context(standard: Standard, *, serial: str = "", printed_at=Non
         "groups": indicator_groups(standard),
         "total": "",
         "grade": "",
+        "rounding_note": "",
         "experts": _signature_lines([]),
     }
 

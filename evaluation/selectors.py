@@ -1,14 +1,22 @@
 """Reads for the evaluation pages: rounds a user may see, facts beside the evidence, what an
 expert may see of the others (nothing before submitting their own)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from agreements import compliance
 from agreements.choices import FundingKind
 from agreements.models import FundingEntry
-from evaluation.models import BaseEvaluation, EvaluationRound, ExpertAssignment
+from evaluation import grading
+from evaluation.choices import EvaluationState
+from evaluation.models import (
+    BaseEvaluation,
+    EvaluationRound,
+    ExpertAssignment,
+    RevocationDecision,
+    Score,
+)
 from xcu_bases import access
 
 
@@ -30,13 +38,32 @@ def evaluations_of(evaluation_round, user) -> list[BaseEvaluation]:
     rows = list(
         BaseEvaluation.objects.visible_to(user)
         .filter(round=evaluation_round)
-        .select_related("base", "base__college")
+        .select_related("base", "base__college", "revocation")
         .prefetch_related("assignments__expert")
     )
     rows.sort(key=lambda e: (e.total is None, -(e.total or 0), e.base.name))
     for n, row in enumerate(rows, start=1):
         row.rank = n if row.total is not None else None  # kept when the page filters by grade
     return rows
+
+
+def scored_evaluation_ids(evaluation_round) -> set[int]:
+    """The round's evaluations some expert has saved a score for (they stay in the round)."""
+    return set(
+        Score.objects.filter(
+            assignment__evaluation__round=evaluation_round, points__isnull=False
+        ).values_list("assignment__evaluation_id", flat=True)
+    )
+
+
+def decision_of(evaluation, user) -> RevocationDecision | None:
+    """Art 29: the revocation decision of an Unqualified term assessment (office and the
+    base's college)."""
+    return (
+        RevocationDecision.objects.visible_to(user).filter(evaluation=evaluation).first()
+        if user.is_authenticated
+        else None
+    )
 
 
 def my_assignment(evaluation, user) -> ExpertAssignment | None:
@@ -52,18 +79,23 @@ def others_visible(evaluation, user, mine) -> bool:
 
 
 def indicator_means(evaluation) -> dict[int, Decimal]:
-    """Mean of the submitted experts' points per indicator, rounded to 0.1."""
-    sums: dict[int, list[Decimal]] = {}
-    for assignment in evaluation.assignments.filter(submitted_at__isnull=False).prefetch_related(
-        "scores"
-    ):
-        for score in assignment.scores.all():
-            if score.points is not None:
-                sums.setdefault(score.indicator_id, []).append(score.points)
-    return {
-        pk: (sum(v) / len(v)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        for pk, v in sums.items()
-    }
+    """Mean of the submitted experts' points per indicator, to 0.1. Once the evaluation is
+    finalised the means add up to its total, as Annex 4 prints them (``grading.shown_means``)."""
+    points: dict[int, list[Decimal]] = {}
+    scores = (
+        Score.objects.filter(
+            assignment__evaluation=evaluation,
+            assignment__submitted_at__isnull=False,
+            points__isnull=False,
+        )
+        .order_by("indicator__position", "indicator_id", "pk")
+        .values_list("indicator_id", "points")
+    )
+    for indicator_id, value in scores:
+        points.setdefault(indicator_id, []).append(value)
+    if evaluation.state == EvaluationState.FINALISED and evaluation.total is not None:
+        return grading.shown_means(points, evaluation.total)
+    return {pk: grading.mean(values) for pk, values in points.items()}
 
 
 def facts(evaluation, *, today) -> list[tuple[str, str]]:

@@ -1,24 +1,27 @@
-"""Every change in evaluation goes through here: the standard, rounds, self-assessment,
-expert scores and finalising with its consequences for the base (Art 29)."""
+"""Every change in evaluation goes through here: the standard, rounds and their bases,
+self-assessment, expert scores and finalising with its consequences for the base (Art 29).
+The revocation decision an Unqualified term assessment opens lives in ``decisions``."""
 
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from agreements import services as base_services
-from agreements.choices import BaseState
-from evaluation import annex4, grading, notifications
+from agreements.models import Base
+from evaluation import decisions, eligibility, grading, notifications, standards
 from evaluation.choices import EvaluationState as E
 from evaluation.choices import Grade, RoundKind, RoundState, StandardState
+from evaluation.guards import clean_text as _text
+from evaluation.guards import office_only as _office
 from evaluation.models import (
     BaseEvaluation,
     EvaluationRound,
     Evidence,
     EvidenceAttachment,
     ExpertAssignment,
-    Indicator,
     Score,
     Standard,
 )
@@ -36,155 +39,70 @@ LABELS = {
 }
 
 
-def _text(value: str, label: str, max_length: int | None = None) -> str:
-    """Free text typed into a page that has no Django form: trimmed, and refused (never a
-    database error) when it holds a NUL character or is longer than its column."""
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise WorkflowError(f"{label}含有不允许的空字符（\\x00），请删除后重试。")
-    if max_length is not None and len(value) > max_length:
-        raise WorkflowError(f"{label}不能超过 {max_length} 个字（现有 {len(value)} 个）。")
-    return value
+# --- the standard (Annex 4): evaluation/standards.py -------------------------------------
 
-
-def _office(user):
-    if not access.is_office(user):
-        raise PermissionDenied("只有学科与研究生处可以执行此操作。")
-
-
-# --- the standard (Annex 4) ------------------------------------------------------------
-
-
-def standard_create(*, year: int, by) -> Standard:
-    """A new year's standard starts as a copy of the latest one (or of Annex 4)."""
-    _office(by)
-    with transaction.atomic():
-        if Standard.objects.filter(year=year).exists():
-            raise WorkflowError(f"{year} 年度的评价标准已存在。")
-        previous = Standard.objects.filter(year__lt=year).order_by("-year").first()
-        standard = Standard.objects.create(year=year, copied_from=previous)
-        if previous:
-            _copy_indicators(previous, standard)
-        else:
-            _annex4_indicators(standard)
-        return standard
-
-
-def _annex4_indicators(standard):
-    position = 0
-    for code, name, description, points, children in annex4.INDICATORS:
-        position += 1
-        parent = Indicator.objects.create(
-            standard=standard, code=code, name=name, description=description,
-            max_points=Decimal(points), position=position,
-        )  # fmt: skip
-        for child_code, child_name, child_description, child_points in children:
-            position += 1
-            Indicator.objects.create(
-                standard=standard, parent=parent, code=child_code, name=child_name,
-                description=child_description, max_points=Decimal(child_points), position=position,
-            )  # fmt: skip
-
-
-def _copy_indicators(source, standard):
-    parents = {}
-    for indicator in source.indicators.filter(parent__isnull=True):
-        parents[indicator.pk] = Indicator.objects.create(
-            standard=standard, code=indicator.code, name=indicator.name,
-            description=indicator.description, max_points=indicator.max_points,
-            position=indicator.position,
-        )  # fmt: skip
-    for indicator in source.indicators.filter(parent__isnull=False):
-        Indicator.objects.create(
-            standard=standard, parent=parents[indicator.parent_id], code=indicator.code,
-            name=indicator.name, description=indicator.description,
-            max_points=indicator.max_points, position=indicator.position,
-        )  # fmt: skip
-
-
-def standard_problems(standard) -> list[str]:
-    """The sums must add up: each first-level = its second-levels, all = 100."""
-    found = []
-    indicators = list(standard.indicators.all())
-    parents = [i for i in indicators if i.parent_id is None]
-    for parent in parents:
-        children = [i for i in indicators if i.parent_id == parent.pk]
-        if not children:
-            found.append(f"一级指标 {parent.code} 没有二级指标。")
-            continue
-        total = sum((c.max_points for c in children), Decimal("0"))
-        if total != parent.max_points:
-            found.append(
-                f"一级指标 {parent.code} 分值为 {parent.max_points}，其二级指标合计 {total}。"
-            )
-    total = sum((p.max_points for p in parents), Decimal("0"))
-    if total != annex4.TOTAL:
-        found.append(f"一级指标合计 {total} 分，应为 100 分。")
-    return found
-
-
-def indicator_update(*, indicator, by, name: str, description: str, max_points: Decimal):
-    _office(by)
-    with transaction.atomic():
-        standard = Standard.objects.select_for_update().get(pk=indicator.standard_id)
-        if not standard.editable:
-            raise WorkflowError("评价标准已启用，不能修改；请新建下一年度的标准。")
-        if not name.strip():
-            raise WorkflowError("请填写指标名称。")
-        if (
-            max_points is None
-            or max_points <= 0
-            or not grading.valid_points(max_points, annex4.TOTAL)
-        ):
-            raise WorkflowError("分值须为大于 0 的数，以 0.5 分为单位。")
-        indicator.name = _text(name, "指标名称", Indicator._meta.get_field("name").max_length)
-        indicator.description = _text(description, "评价要点")
-        indicator.max_points = max_points
-        indicator.save(update_fields=["name", "description", "max_points"])
-        return indicator
-
-
-def standard_update(*, standard, by, rows: dict) -> Standard:
-    """``rows``: indicator id → (name, description, points); all or nothing."""
-    _office(by)
-    with transaction.atomic():
-        for indicator in standard.indicators.all():
-            if indicator.pk in rows:
-                name, description, points = rows[indicator.pk]
-                try:
-                    indicator_update(indicator=indicator, by=by, name=name,
-                                     description=description, max_points=points)  # fmt: skip
-                except WorkflowError as error:
-                    raise WorkflowError(f"{indicator.code}：{error.message}") from None
-        return standard
+standard_create = standards.standard_create
+standard_problems = standards.standard_problems
+indicator_update = standards.indicator_update
+standard_update = standards.standard_update
 
 
 # --- rounds -----------------------------------------------------------------------------
 
 
-def proposed_bases(year: int, kind: str):
-    """A term assessment proposes the bases whose agreement ends in that year (Art 29);
-    a yearly check every active base."""
-    from agreements.models import Base
+def proposed_bases(year: int, kind: str) -> list:
+    """The bases the 发起评估 form ticks (``eligibility``): for a term assessment those due
+    under Art 29 (school-level, Art 8), for a yearly check those with an agreement year
+    ending in ``year``."""
+    return [c.base for c in eligibility.candidates(kind, year) if c.verdict.proposed]
 
-    bases = Base.objects.filter(state=BaseState.ACTIVE)
-    if kind == RoundKind.TERM:
-        bases = Base.objects.filter(agreements__ends_on__year=year).exclude(
-            state=BaseState.REVOKED
+
+def _refuse_ineligible(bases, kind: str, year: int, *, evaluation_round=None) -> None:
+    """Art 29, Art 8: every base must qualify for this round (``eligibility``)."""
+    facts = eligibility.facts_for(bases, exclude_round=evaluation_round)
+    refused = []
+    for base in bases:
+        verdict = eligibility.verdict(kind, facts[base.pk], year)
+        if not verdict.eligible:
+            refused.append(f"{base.name}：{verdict.text}")
+    if refused:
+        rule = (
+            "期满考核只包括协议已期满或在本年度期满、或挂牌（上次期满考核）已满三年的校级基地"
+            "（第二十九条“三年一考核”；省级、国家级基地按省级要求考核，第八条）"
+            if kind == RoundKind.TERM
+            else "年度对标只包括本年度仍具有基地资格且已挂牌的基地（第二十九条“一年一对标”）"
         )
-    return bases.distinct().order_by("college__code", "name")
+        raise WorkflowError(f"{rule}。以下基地不符合条件：", refused)
+
+
+def _evaluation_create(evaluation_round, base, leaves) -> BaseEvaluation:
+    evaluation = BaseEvaluation.objects.create(round=evaluation_round, base=base)
+    Evidence.objects.bulk_create(Evidence(evaluation=evaluation, indicator=i) for i in leaves)
+    return evaluation
 
 
 def round_open(*, year: int, kind: str, standard, deadline, bases, by) -> EvaluationRound:
+    """Art 29: one yearly check a year (bases join it later); term assessments in as many
+    batches as the office needs, each base in one of them."""
     _office(by)
     bases = list(bases)
     if not bases:
         raise WorkflowError("请至少选择一个基地。")
     with transaction.atomic():
+        # The bases locked: two rounds opened at once cannot both take the same base.
+        bases = list(Base.objects.select_for_update().filter(pk__in=[b.pk for b in bases]))
+        if kind == RoundKind.YEARLY:
+            duplicate = EvaluationRound.objects.filter(year=year, kind=kind).first()
+            if duplicate is not None:
+                raise WorkflowError(
+                    f"已发起{duplicate}（{duplicate.get_state_display()}），每年只进行一次年度对标；"
+                    f"如需增加基地，请在{duplicate}的批次页面“加入基地”。"
+                )
+        _refuse_ineligible(bases, kind, year)
         standard = Standard.objects.select_for_update().get(pk=standard.pk)
         found = standard_problems(standard)
         if found:
-            raise WorkflowError("评价标准分值不符合要求，不能使用。", found)
+            raise WorkflowError("评价标准分值不符合附件4的要求，不能使用。", found)
         if standard.state == StandardState.DRAFT:
             standard.put_in_use()
             standard.save()
@@ -193,24 +111,84 @@ def round_open(*, year: int, kind: str, standard, deadline, bases, by) -> Evalua
                 source=StandardState.DRAFT, target=standard.state, state_labels=StandardState,
                 by=by, role=RoleCode.GRADUATE_OFFICE,
             )  # fmt: skip
-        duplicate = EvaluationRound.objects.filter(year=year, kind=kind).first()
-        if duplicate is not None:
-            raise WorkflowError(f"已发起{duplicate}，不能重复发起。")
+        number = (
+            EvaluationRound.objects.filter(year=year, kind=kind).aggregate(n=Max("number"))["n"]
+            or 0
+        ) + 1
         try:
             with transaction.atomic():
                 evaluation_round = EvaluationRound.objects.create(
-                    year=year, kind=kind, standard=standard, deadline=deadline, opened_by=by
-                )
+                    year=year, kind=kind, number=number, standard=standard, deadline=deadline,
+                    opened_by=by,
+                )  # fmt: skip
         except IntegrityError:  # opened by someone else a moment ago
             raise AlreadyHandled(f"{year} 年的该类评估已由他人发起，请刷新后查看。") from None
         leaves = list(standard.indicators.filter(parent__isnull=False))
         for base in bases:
-            evaluation = BaseEvaluation.objects.create(round=evaluation_round, base=base)
-            Evidence.objects.bulk_create(
-                Evidence(evaluation=evaluation, indicator=i) for i in leaves
-            )
+            _evaluation_create(evaluation_round, base, leaves)
         notifications.round_opened(evaluation_round, by=by)
         return evaluation_round
+
+
+def _open_round(evaluation_round) -> EvaluationRound:
+    locked = EvaluationRound.objects.select_for_update().get(pk=evaluation_round.pk)
+    if not locked.is_open:
+        raise WorkflowError(f"{locked}已结束，不能再调整参评基地。")
+    return locked
+
+
+def round_base_add(*, evaluation_round, base, by) -> BaseEvaluation:
+    """Art 29: a base joins an open round under the same rule as when the round was opened."""
+    _office(by)
+    with transaction.atomic():
+        locked = _open_round(evaluation_round)
+        base = Base.objects.select_for_update().get(pk=base.pk)
+        if locked.evaluations.filter(base=base).exists():
+            raise AlreadyHandled(f"{base.name}已在{locked}中。")
+        _refuse_ineligible([base], locked.kind, locked.year, evaluation_round=locked)
+        leaves = list(locked.standard.indicators.filter(parent__isnull=False))
+        evaluation = _evaluation_create(locked, base, leaves)
+        record_transition(
+            locked, transition="add_base", transition_label="加入参评基地", source="", target="",
+            by=by, role=RoleCode.GRADUATE_OFFICE, comment=base.name,
+        )  # fmt: skip
+        notifications.base_added(evaluation, by=by)
+        return evaluation
+
+
+def may_remove(evaluation) -> bool:
+    """A base leaves its round only while no expert has saved a score for it."""
+    return (
+        evaluation.state != E.FINALISED
+        and not Score.objects.filter(
+            assignment__evaluation=evaluation, points__isnull=False
+        ).exists()
+    )
+
+
+def round_base_remove(*, evaluation, by) -> EvaluationRound:
+    """The office takes a base out of an open round before any expert scored it; its
+    self-assessment (texts and files) goes with it."""
+    _office(by)
+    with transaction.atomic():
+        locked_round = _open_round(evaluation.round)
+        locked = BaseEvaluation.objects.select_for_update().filter(pk=evaluation.pk).first()
+        if locked is None:
+            raise AlreadyHandled("该基地已被他人移出本批次，请刷新后查看。")
+        if not may_remove(locked):
+            raise WorkflowError(
+                f"{locked.base.name}已有专家评分，不能移出{locked_round}；如需重新评审，请退回学院补充。"
+            )
+        base, files = locked.base, [a.file for a in locked.attachments.all()]
+        notifications.base_removed(locked, by=by)
+        locked.delete()
+        for file in files:
+            transaction.on_commit(lambda f=file: f.storage.delete(f.name) if f.name else None)
+        record_transition(
+            locked_round, transition="remove_base", transition_label="移出参评基地", source="",
+            target="", by=by, role=RoleCode.GRADUATE_OFFICE, comment=base.name,
+        )  # fmt: skip
+        return locked_round
 
 
 def experts_assign(*, evaluation, experts, by) -> list[ExpertAssignment]:
@@ -438,6 +416,8 @@ def evaluation_finalise(*, evaluation, by) -> BaseEvaluation:
         locked.grade = grading.grade_for(locked.total)
         locked.finalised_at = timezone.now()
         comment = f"总分 {locked.total}，等次：{Grade(locked.grade).label}。"
+        if locked.round.kind == RoundKind.TERM and locked.grade == Grade.UNQUALIFIED:
+            comment += "是否撤销基地资格，由学科与研究生处确认后决定（第二十九条）。"
         _transition(locked, "finalise", by=by, role=RoleCode.GRADUATE_OFFICE, comment=comment)
         if locked.round.kind == RoundKind.TERM:
             _consequences(locked, by)
@@ -445,18 +425,15 @@ def evaluation_finalise(*, evaluation, by) -> BaseEvaluation:
 
 
 def _consequences(evaluation, by):
-    base = evaluation.base
-    if evaluation.grade == Grade.UNQUALIFIED and base.state != BaseState.REVOKED:
-        base_services.base_revoke(
-            base=base, by=by,
-            reason=f"{evaluation.round}结果为不合格（总分 {evaluation.total}），取消联合培养基地资格（第二十九条）。",
-        )  # fmt: skip
-    elif evaluation.grade == Grade.EXCELLENT and not base.recommended_provincial:
-        type(base).objects.filter(pk=base.pk).update(recommended_provincial=True)
-        record_transition(
-            base, transition="recommend", transition_label="推荐申报省级基地",
-            source=base.state, target=base.state, by=by, role=RoleCode.GRADUATE_OFFICE,
-            comment=f"{evaluation.round}结果为优秀（总分 {evaluation.total}），优先推荐申报省级和国家级联合培养基地（第二十九条）。",
+    """Art 29: 不合格 proposes the revocation (the office decides it, ``decisions``); 优秀
+    recommends the base for the provincial and national level."""
+    if evaluation.grade == Grade.UNQUALIFIED:
+        decisions.revocation_propose(evaluation=evaluation, by=by)
+    elif evaluation.grade == Grade.EXCELLENT:
+        base_services.base_recommend(
+            base=evaluation.base, by=by,
+            comment=f"{evaluation.round}结果为优秀（总分 {evaluation.total}），优先推荐申报省级和"
+            "国家级联合培养基地（第二十九条）。",
         )  # fmt: skip
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evaluation import views
+from evaluation import decision_views, views
 
 app_name = "evaluation"
 
@@ -19,6 +19,8 @@ urlpatterns = [
         name="attachment",
     ),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
+    path("rounds/<int:pk>/add/", views.round_base_add, name="round_base_add"),
+    path("evaluations/<int:pk>/remove/", views.evaluation_remove, name="evaluation_remove"),
     path("evaluations/<int:pk>/assign/", views.evaluation_assign, name="evaluation_assign"),
     path("evaluations/<int:pk>/return/", views.evaluation_return, name="evaluation_return"),
     path("evaluations/<int:pk>/finalise/", views.evaluation_finalise, name="evaluation_finalise"),
@@ -28,4 +30,16 @@ urlpatterns = [
     path("evaluations/<int:pk>/annex4.pdf", views.evaluation_pdf, name="evaluation_pdf"),
     path("standards/<int:pk>/annex4.pdf", views.standard_blank_pdf, name="standard_blank_pdf"),
     path("assignments/<int:pk>/scores/", views.assignment_score, name="assignment_score"),
+    # Art 29: the office's decision on an Unqualified term assessment
+    path("revocations/<int:pk>/", decision_views.revocation_detail, name="revocation_detail"),
+    path(
+        "revocations/<int:pk>/confirm/",
+        decision_views.revocation_confirm,
+        name="revocation_confirm",
+    ),
+    path(
+        "revocations/<int:pk>/decline/",
+        decision_views.revocation_decline,
+        name="revocation_decline",
+    ),
 ]

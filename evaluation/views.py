@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from evaluation import charts, printing, selectors, services
+from evaluation import annex4, charts, eligibility, printing, selectors, services
 from evaluation.choices import EvaluationState as E
 from evaluation.choices import Grade, RoundKind
 from evaluation.exports import RoundExporter
-from evaluation.forms import AssignForm, CommentForm, RoundForm, parse_points
+from evaluation.forms import AddBaseForm, AssignForm, CommentForm, RoundForm, parse_points
 from evaluation.models import (
     BaseEvaluation,
     EvaluationRound,
@@ -61,21 +61,25 @@ def round_list(request):
     )
 
 
+def _year_and_kind(data, today) -> tuple[int, str]:
+    kind = data.get("kind", RoundKind.YEARLY)
+    year = data.get("year", "")
+    return (
+        int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year,
+        kind if kind in RoundKind.values else RoundKind.YEARLY,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def round_new(request):
+    """发起评估 in two steps: the year and kind (GET), then the standard, the deadline and the
+    bases, each shown with its agreement end and why it qualifies or not (Art 29, Art 8)."""
     _office_only(request)
-    today = timezone.localdate()
-    kind = request.GET.get("kind", RoundKind.YEARLY)
-    kind = kind if kind in RoundKind.values else RoundKind.YEARLY
-    year = (
-        int(request.GET.get("year", today.year))
-        if request.GET.get("year", "").isdigit()
-        else today.year
-    )
+    year, kind = _year_and_kind(request.POST or request.GET, timezone.localdate())
+    candidates = eligibility.candidates(kind, year)
     initial = {
         "year": year, "kind": kind,
         "standard": Standard.objects.filter(year__lte=year).order_by("-year").first(),
-        "bases": list(services.proposed_bases(year, kind)),
     }  # fmt: skip
     form = RoundForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +90,24 @@ def round_new(request):
         else:
             messages.success(request, f"已发起{evaluation_round}，请为各基地分配评审专家。")
             return redirect("evaluation:round_detail", pk=evaluation_round.pk)
-    return render(request, "evaluation/round_new.html", {"form": form})
+    same_year = list(EvaluationRound.objects.filter(year=year, kind=kind).order_by("number"))
+    ticked = (
+        {int(pk) for pk in request.POST.getlist("bases") if pk.isdigit()}
+        if request.method == "POST"
+        else {c.base.pk for c in candidates if c.verdict.proposed}
+    )
+    return render(
+        request,
+        "evaluation/round_new.html",
+        {
+            "form": form, "year": year, "kind": RoundKind(kind), "kinds": RoundKind.choices,
+            "candidates": candidates, "ticked": ticked,
+            "n_eligible": sum(1 for c in candidates if c.verdict.eligible),
+            "same_year": same_year,
+            # Art 29: one yearly check a year — bases join the open one instead.
+            "blocked": kind == RoundKind.YEARLY and bool(same_year),
+        },
+    )  # fmt: skip
 
 
 def _get_round(request, pk) -> EvaluationRound:
@@ -100,6 +121,18 @@ def round_detail(request, pk):
     rows = selectors.evaluations_of(evaluation_round, request.user)
     grade = request.GET.get("grade", "")
     grade = grade if grade in Grade.values else ""  # an unknown grade shows every base
+    is_office = access.is_office(request.user)
+    editable = is_office and evaluation_round.is_open
+    scored = selectors.scored_evaluation_ids(evaluation_round) if editable else set()
+    for row in rows:
+        row.removable = editable and row.state != E.FINALISED and row.pk not in scored
+    candidates = (
+        eligibility.candidates(
+            evaluation_round.kind, evaluation_round.year, evaluation_round=evaluation_round
+        )
+        if editable
+        else []
+    )
     return render(
         request,
         "evaluation/round_detail.html",
@@ -109,9 +142,48 @@ def round_detail(request, pk):
             "grade": Grade(grade) if grade else None,
             "bars": charts.distribution(rows),
             "unfinished": sum(1 for row in rows if row.state != E.FINALISED),
-            "is_office": access.is_office(request.user),
+            "is_office": is_office,
+            "editable": editable,
+            "addable": [c for c in candidates if c.verdict.eligible],
+            "not_addable": [c for c in candidates if not c.verdict.eligible],
+            "timeline": list(timeline(evaluation_round)) if is_office else [],
         },
     )
+
+
+@require_POST
+def round_base_add(request, pk):
+    """Art 29: the office adds a base to an open round (same rule as when it was opened)."""
+    _office_only(request)
+    evaluation_round = _get_round(request, pk)
+    form = AddBaseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise WorkflowError("请选择要加入的基地。")
+        evaluation = services.round_base_add(
+            evaluation_round=evaluation_round, base=form.cleaned_data["base"], by=request.user
+        )
+    except WorkflowError as error:
+        _flash(request, error)
+    else:
+        messages.success(
+            request, f"已将{evaluation.base.name}加入{evaluation_round}，已通知学院填写自评材料。"
+        )
+    return redirect("evaluation:round_detail", pk=evaluation_round.pk)
+
+
+@require_POST
+def evaluation_remove(request, pk):
+    """The office takes a base out of an open round while no expert has scored it."""
+    _office_only(request)
+    evaluation = _get_evaluation(request, pk)
+    try:
+        services.round_base_remove(evaluation=evaluation, by=request.user)
+    except WorkflowError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, f"已将{evaluation.base.name}移出{evaluation.round}。")
+    return redirect("evaluation:round_detail", pk=evaluation.round_id)
 
 
 def _get_evaluation(request, pk) -> BaseEvaluation:
@@ -161,6 +233,7 @@ def evaluation_detail(request, pk):
             "assign_form": AssignForm() if access.is_office(user) else None,
             "return_form": CommentForm(),
             "timeline": list(timeline(evaluation)),
+            "decision": selectors.decision_of(evaluation, user),
         },
     )
 
@@ -367,7 +440,8 @@ def standard_create(request):
 
 @require_http_methods(["GET", "POST"])
 def standard_edit(request, pk):
-    """Names, descriptions and points of a draft standard; a standard in use is read-only."""
+    """Names, descriptions and points of a draft standard; a standard in use is read-only.
+    Annex 4: the first-level points are fixed; second-level points move within their block."""
     _office_only(request)
     standard = get_object_or_404(Standard, pk=pk)
     indicators = list(standard.indicators.select_related("parent"))
@@ -376,7 +450,8 @@ def standard_edit(request, pk):
         rows = {}
         for i in indicators:
             try:
-                points = parse_points(request.POST.get(f"points-{i.pk}", ""))
+                # First-level points are Annex 4's (no field on the page): kept unless posted.
+                points = parse_points(request.POST.get(f"points-{i.pk}", str(i.max_points)))
             except ValidationError as error:
                 errors.append(f"{i.code}：{error.messages[0]}")
                 continue
@@ -396,7 +471,7 @@ def standard_edit(request, pk):
         request,
         "evaluation/standard_edit.html",
         {"standard": standard, "indicators": indicators, "errors": errors,
-         "problems": services.standard_problems(standard)},
+         "problems": services.standard_problems(standard), "fixed_totals": annex4.FIXED_TEXT},
     )  # fmt: skip
 
 

@@ -27,6 +27,7 @@ from evaluation.models import (
     BaseEvaluation,
     EvidenceAttachment,
     ExpertAssignment,
+    RevocationDecision,
     Standard,
 )
 from practice.models import (
@@ -166,6 +167,10 @@ def _find():
             )
         ),
         "standard": _first(Standard.objects.all()),
+        # Art 29: the demo's 不合格 term assessment (钒钛修复, college 01) waiting for the office
+        "decision": _first(
+            RevocationDecision.objects.filter(state="pending", base__college__code="01")
+        ),
         # people
         "profile": StudentProfile.objects.get(user__username="student"),
         "notification": _first(Notification.objects.filter(recipient__username="student")),
@@ -608,6 +613,17 @@ MATRIX: dict[str, Entry] = {
     "evaluation:round_close": Entry(
         pk("round"), see=OFFICE, method=POST_ONLY, act=OFFICE, target="round"
     ),
+    "evaluation:round_base_add": Entry(
+        pk("round"),
+        see=OFFICE,
+        method=POST_ONLY,
+        act=OFFICE,
+        target="round",
+        data=lambda o: {"base": o["decision"].base_id},
+    ),
+    "evaluation:evaluation_remove": Entry(
+        pk("evaluation_self"), see=OFFICE, method=POST_ONLY, act=OFFICE, target="evaluation_self"
+    ),
     "evaluation:evaluation_assign": Entry(
         pk("evaluation"),
         see=OFFICE,
@@ -633,6 +649,19 @@ MATRIX: dict[str, Entry] = {
     "evaluation:standard_blank_pdf": Entry(pk("standard"), see=OFFICE | STAFF | EXPERTS),
     "evaluation:assignment_score": Entry(
         pk("assignment"), see={"expert"}, method=POST_ONLY, act={"expert"}, target="assignment"
+    ),
+    # Art 29: the office decides a revocation; the base's college reads the decision.
+    "evaluation:revocation_detail": Entry(pk("decision"), see=OFFICE | COLLEGE1),
+    "evaluation:revocation_confirm": Entry(
+        pk("decision"),
+        see=OFFICE,
+        method=POST_ONLY,
+        act=OFFICE,
+        target="decision",
+        data=lambda o: {"reference": "校长办公会纪要〔2026〕8号"},
+    ),
+    "evaluation:revocation_decline": Entry(
+        pk("decision"), see=OFFICE, method=POST_ONLY, act=OFFICE, target="decision"
     ),
 }
 

@@ -27,11 +27,12 @@ from agreements.models import Base, BaseLevelChange, FundingEntry
 from applications import services as app_services
 from applications.choices import ApplicationState as S1
 from applications.models import BaseApplication
+from evaluation import decisions as eval_decisions
 from evaluation import notifications as evaluation_notifications
 from evaluation import services as eval_services
+from evaluation.choices import DecisionState, RoundKind, StandardState
 from evaluation.choices import EvaluationState as E
-from evaluation.choices import RoundKind, StandardState
-from evaluation.models import BaseEvaluation, EvaluationRound
+from evaluation.models import BaseEvaluation, EvaluationRound, RevocationDecision
 from practice import assessment_services as a3
 from practice import record_services
 from practice import services as p_services
@@ -480,10 +481,37 @@ def test_evaluation_eight_office_staff_finalise_at_once(people, base):
     check_race(outcomes)
     assert fresh(evaluation).state == E.FINALISED
     assert logs(evaluation) == before + 1 and logs(evaluation, "finalise") == 1
-    # Art 29: the consequence lands once.
-    assert fresh(base).state == BaseState.REVOKED and logs(base, "revoke") == 1
+    # Art 29: the consequence — one revocation decision for the office — lands once.
+    assert fresh(base).state == BaseState.ACTIVE and logs(base, "revoke") == 0
+    decision = RevocationDecision.objects.get(evaluation=evaluation)
+    assert logs(decision) == 1 and logs(decision, "propose") == 1
     check_one_set_of_notifications(evaluation, sent_before)
-    check_one_set_of_notifications(base, 0)
+    check_one_set_of_notifications(decision, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_evaluation_eight_office_staff_confirm_a_revocation_at_once(people, base):
+    """Art 29: the office confirms the revocation an Unqualified term assessment proposed."""
+    standard = eval_services.standard_create(year=2026, by=people["office"])
+    evaluation = _scored(people, standard, base, total="50")
+    eval_services.evaluation_finalise(evaluation=evaluation, by=people["office"])
+    decision = RevocationDecision.objects.get(evaluation=evaluation)
+    office = _many("office", R.GRADUATE_OFFICE)
+    sent_before = notifications_of(base).count()
+
+    outcomes = race(
+        lambda user, page: eval_decisions.revocation_confirm(
+            decision=page, by=user, reference="校长办公会纪要〔2029〕8号"
+        ),
+        office,
+        lambda: fresh(decision),
+    )
+
+    check_race(outcomes)
+    assert all(isinstance(o, AlreadyHandled) for o in outcomes if o != "ok")
+    assert fresh(decision).state == DecisionState.CONFIRMED and logs(decision, "confirm") == 1
+    assert fresh(base).state == BaseState.REVOKED and logs(base, "revoke") == 1
+    check_one_set_of_notifications(base, sent_before)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -731,21 +759,43 @@ def test_evaluation_failure_after_submit_undoes_it(people, base, fail_after):
 
 @pytest.mark.django_db
 def test_evaluation_failure_in_the_consequence_undoes_the_finalising(people, base, monkeypatch):
-    """Art 29: an Unqualified term assessment revokes the base in the same call; if that
-    step fails, the evaluation is not finalised either (no grade without its consequence)."""
+    """Art 29: an Unqualified term assessment opens the revocation decision in the same call;
+    if that step fails, the evaluation is not finalised either (no grade without its
+    consequence)."""
     standard = eval_services.standard_create(year=2026, by=people["office"])
     evaluation = _scored(people, standard, base, total="50")
     before = _footprint(evaluation, base)
+
+    def failing_propose(**kwargs):
+        raise Boom("撤销决定未能建立")
+
+    monkeypatch.setattr(eval_decisions, "revocation_propose", failing_propose)
+    with pytest.raises(Boom):
+        eval_services.evaluation_finalise(evaluation=evaluation, by=people["office"])
+    assert _footprint(evaluation, base) == before
+    row = fresh(evaluation)
+    assert (row.state, row.total, row.grade, row.finalised_at) == (E.SCORING, None, "", None)
+    assert not RevocationDecision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_evaluation_failure_revoking_the_base_undoes_the_confirmation(people, base, monkeypatch):
+    """Art 29: confirming the decision and revoking the base are one change, or none."""
+    standard = eval_services.standard_create(year=2026, by=people["office"])
+    evaluation = _scored(people, standard, base, total="50")
+    eval_services.evaluation_finalise(evaluation=evaluation, by=people["office"])
+    decision = RevocationDecision.objects.get()
+    before = _footprint(decision, base)
 
     def failing_revoke(**kwargs):
         raise Boom("撤销失败")
 
     monkeypatch.setattr(base_services, "base_revoke", failing_revoke)
     with pytest.raises(Boom):
-        eval_services.evaluation_finalise(evaluation=evaluation, by=people["office"])
-    assert _footprint(evaluation, base) == before
-    row = fresh(evaluation)
-    assert (row.state, row.total, row.grade, row.finalised_at) == (E.SCORING, None, "", None)
+        eval_decisions.revocation_confirm(decision=decision, by=people["office"], reference="纪要")
+    assert _footprint(decision, base) == before
+    row = fresh(decision)
+    assert (row.state, row.reference, row.decided_by_id) == (DecisionState.PENDING, "", None)
 
 
 @pytest.mark.django_db

@@ -444,3 +444,26 @@ def test_a_base_registered_meanwhile_stops_the_whole_import(people, college_a):
     with pytest.raises(services.BaseError, match="刚刚已被登记"):
         services.base_import_rows(rows=rows, by=people["office"], source="bases.xlsx")
     assert list(Base.objects.values_list("name", flat=True)) == ["乙基地"]
+
+
+def test_art29_registry_filter_and_export_show_recommended_bases(client, people, college_a):
+    """Art 29: an Excellent term assessment recommends the base for the provincial and national
+    level — a filter on the registry and a column of its Excel export."""
+    office = people["office"]
+    make_base(college_a, office, name="甲学院推荐基地", recommended_for_higher_level=True)
+    make_base(college_a, office, name="甲学院普通基地")
+    client.force_login(office)
+    page = client.get(reverse("agreements:base_list"), {"recommended": "1"}).text
+    assert "甲学院推荐基地" in page and "甲学院普通基地" not in page
+    assert '<option value="1" selected>已推荐</option>' in page
+    everything = client.get(reverse("agreements:base_list")).text
+    assert "甲学院普通基地" in everything and everything.count(">推荐申报</span>") == 1
+    header, *rows = sheet_rows(client.get(reverse("agreements:base_export")))
+    column = header.index("推荐申报省级和国家级")
+    assert header[column - 1] == "级别"
+    assert {row[0]: row[column] for row in rows} == {
+        "甲学院推荐基地": "是",
+        "甲学院普通基地": None,
+    }
+    filtered = sheet_rows(client.get(reverse("agreements:base_export"), {"recommended": "1"}))
+    assert [row[0] for row in filtered[1:]] == ["甲学院推荐基地"]

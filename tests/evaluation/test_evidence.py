@@ -12,12 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from agreements.choices import FundingKind
+from agreements.choices import BaseState, FundingKind
 from agreements.models import FundingEntry
 from evaluation import selectors, services
 from evaluation.choices import EvaluationState as E
 from evaluation.choices import RoundKind, RoundState
-from evaluation.models import EvidenceAttachment
+from evaluation.models import EvidenceAttachment, RevocationDecision
 from tests.conftest import threads_share_the_test_database
 from tests.evaluation.test_services import scored
 from tests.practice.factories import TINY_PDF, fresh, logs
@@ -291,4 +291,6 @@ def test_two_office_users_finalising_at_once_make_one_transition(people, standar
     assert sorted(outcomes.values()) == ["already handled", "finalised"], outcomes
     assert fresh(evaluation).state == E.FINALISED
     assert len(logs(evaluation, "finalise")) == 1
-    assert len(logs(base, "revoke")) == 1  # the consequence lands once
+    # Art 29: the consequence (a revocation decision for the office) lands once.
+    assert fresh(base).state == BaseState.ACTIVE and logs(base, "revoke") == []
+    assert RevocationDecision.objects.filter(evaluation=evaluation).count() == 1

@@ -1,7 +1,8 @@
 """Who hears what in an evaluation (Annex 4, Art 29): the college when the round opens, when
 its self-assessment comes back and when the grade is out; the experts when they are assigned
 and when the base waits for their scores; the office when a base has no experts yet and when
-every score is in. The actor, other colleges and a refused action notify nobody."""
+every score is in. The actor, other colleges and a refused action notify nobody. (The
+revocation decision's notices: tests/evaluation/test_decisions.py.)"""
 
 from datetime import date
 
@@ -156,9 +157,9 @@ def test_resubmitting_after_every_expert_scored_asks_the_office_for_the_grade(ev
 @pytest.mark.parametrize(
     ("total", "grade", "base_news"),
     [
-        (95, "优秀", "基地被推荐申报省级基地"),
+        (95, "优秀", "基地被推荐申报省级和国家级基地"),
         (75, "合格", None),
-        (50, "不合格", "基地资格已取消"),
+        (50, "不合格", None),  # Art 29: the office decides first (test_decisions.py)
     ],
 )
 def test_the_grade_goes_to_the_college(total, grade, base_news, people, standard, base, head_a):
@@ -168,6 +169,7 @@ def test_the_grade_goes_to_the_college(total, grade, base_news, people, standard
     graded = about(rows, evaluation)
     assert who(graded) == [("head_a", RESULT), ("secretary_a", RESULT)]
     assert all(grade in n.body for n in graded)
+    assert all(("由学科与研究生处确认" in n.body) == (grade == "不合格") for n in graded)
     assert {n.url for n in graded} == {url(evaluation)}
     about_base = about(rows, base)
     if base_news:

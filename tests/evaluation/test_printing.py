@@ -3,14 +3,17 @@ the grade; the blank form for scoring on paper; one embedded CJK face; user text
 
 import copy
 import io
+import random
+import re
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
 
-from evaluation import printing, services
+from evaluation import grading, printing, services
 from evaluation.choices import EvaluationState as E
 from tests.evaluation.test_services import scored
 from tests.practice.factories import fresh
@@ -76,17 +79,17 @@ def test_context_of_a_finalised_evaluation(finalised, base):
         "code": "A1", "name": "组织机构", "points": "5", "score": "0.0",
         "description": "管理委员会、工作小组健全，职责明确，定期研究基地工作。",
     }  # fmt: skip
-    # A3: 5, 0 and 0.5 → 1.8333… → 1.8; B1: 10, 5, 10 → 8.3; the rest full marks.
+    # A3: 5, 0 and 0.5 → 1.8333…; B1: 10, 5, 10 → 8.3333…; the rest full marks. Rounded on
+    # their own (1.8 + 8.3 + 75) the column would say 85.1 under a total of 85.2 (the mean of
+    # 90, 80 and 85.5): the tenth still missing goes to the largest remainder, a tie won by the
+    # earlier row (grading.shown_means).
     scores = {code: c["score"] for code, c in children(ctx).items()}
-    assert (scores["A3"], scores["B1"], scores["B2"], scores["E1"]) == (
-        "1.8",
-        "8.3",
-        "10.0",
-        "5.0",
-    )
+    assert (scores["A3"], scores["B1"], scores["B2"], scores["E"]) == ("1.9", "8.3", "10.0", "5.0")
+    assert sum(Decimal(v) for v in scores.values()) == Decimal("85.2")
     assert (ctx["max_total"], ctx["total"], ctx["grade"]) == ("100", "85.2", "优秀")
     assert [e["name"] for e in ctx["experts"]] == EXPERTS
     assert ctx["note"] == "备注：评价方式为组织有关专家根据基地建设情况及相关材料进行赋分。"
+    assert ctx["rounding_note"] == printing.ROUNDING_NOTE
 
 
 def test_scores_total_and_grade_stay_blank_until_finalised(scoring):
@@ -102,7 +105,7 @@ def test_only_submitted_experts_count(finalised):
     first.scores.update(points=0)
     type(first).objects.filter(pk=first.pk).update(submitted_at=None)
     scores = {code: c["score"] for code, c in children(context(finalised)).items()}
-    assert (scores["A3"], scores["E1"]) == ("0.3", "5.0")  # (0 + 0.5) / 2 = 0.25 → 0.3
+    assert (scores["A3"], scores["E"]) == ("0.3", "5.0")  # (0 + 0.5) / 2 = 0.25 → 0.3
 
 
 def test_serial_is_derived_from_the_round_and_the_print_time(finalised):
@@ -150,7 +153,8 @@ def test_pdf_has_the_indicators_scores_total_grade_and_experts(finalised, base, 
         assert value in text, value
     for indicator in standard.indicators.filter(parent__isnull=False):
         assert f"{indicator.code}{indicator.name}" in text, indicator.code
-    assert "1.8" in text and "8.3" in text
+    assert "1.9" in text and "8.3" in text
+    assert printing.ROUNDING_NOTE in text
     assert text.count("年月日") == 3
     pages = PdfReader(io.BytesIO(data)).pages
     for n, page in enumerate(pages, start=1):
@@ -193,3 +197,51 @@ def test_indicator_names_print_literally(people, standard, base):
     services.evaluation_finalise(evaluation=evaluation, by=people["office"])
     data, _ = printing.render_annex4(fresh(evaluation))
     assert f"A1{HOSTILE}{HOSTILE}5" in pdf_text(data)
+
+
+# --- the printed column adds up to the printed total ----------------------------------------
+
+
+def printed_scores_and_total(data: bytes, standard) -> tuple[dict[str, Decimal], Decimal]:
+    """实际得分 of each second-level row and 总分, read back from the PDF's text: each row reads
+    code, name, description, points, then the score."""
+    text = pdf_text(data)
+    scores = {}
+    for i in standard.indicators.filter(parent__isnull=False):
+        row = "".join(
+            f"{i.code}{i.name}{i.description}{printing.points_text(i.max_points)}".split()
+        )
+        found = re.search(re.escape(row) + r"(\d+\.\d)", text)
+        assert found, i.code
+        scores[i.code] = Decimal(found.group(1))
+    total = re.search(r"总分100(\d+\.\d)", text)
+    assert total
+    return scores, Decimal(total.group(1))
+
+
+def test_annex4_printed_means_sum_to_printed_total(finalised, standard):
+    data, _ = printing.render_annex4(finalised, now=PRINTED_AT)
+    scores, total = printed_scores_and_total(data, standard)
+    assert len(scores) == 16
+    assert total == finalised.total == Decimal("85.2")
+    assert sum(scores.values()) == total  # rounded on their own they would sum to 85.1
+    assert (scores["A3"], scores["B1"]) == (Decimal("1.9"), Decimal("8.3"))
+
+
+@pytest.mark.parametrize("experts", [2, 3, 4, 6, 7])
+def test_annex4_shown_means_always_sum_to_the_total_and_stay_within_a_tenth(experts):
+    """grading.shown_means on many random score sheets over Annex 4's points: the column sums to
+    the rounded mean of the experts' totals, and each shown mean is its exact mean rounded
+    down or up to 0.1, never above the indicator's points."""
+    maxima = [5, 5, 5, 10, 10, 10, 5, 5, 5, 5, 5, 5, 10, 5, 5, 5]
+    rng = random.Random(experts)
+    for _ in range(200):
+        sheets = [[Decimal(rng.randint(0, 2 * m)) / 2 for m in maxima] for _ in range(experts)]
+        total = grading.mean_total([sum(sheet) for sheet in sheets])
+        points = {n: [sheet[n] for sheet in sheets] for n in range(len(maxima))}
+        shown = grading.shown_means(points, total)
+        assert sum(shown.values()) == total
+        for n, value in shown.items():
+            exact = Fraction(sum(points[n])) / experts
+            assert abs(Fraction(value) - exact) < Fraction(1, 10)
+            assert value == value.quantize(Decimal("0.1")) and value <= maxima[n]

@@ -1,17 +1,20 @@
 """The evaluation demo of seed_demo: a finished yearly check with all three grades and no
-consequences for the bases, an open one waiting for the experts, and seeding twice changes
-nothing."""
+consequences for the bases, an open one waiting for the experts, this year's term assessment
+(one base recommended, one revocation decision waiting for the office), and seeding twice
+changes nothing."""
 
 from django.utils import timezone
 
-from agreements.choices import BaseState
+from agreements.choices import BaseLevel, BaseState
+from agreements.models import Base
+from evaluation.choices import DecisionState, Grade, RoundKind, RoundState, StandardState
 from evaluation.choices import EvaluationState as E
-from evaluation.choices import Grade, RoundKind, RoundState, StandardState
 from evaluation.demo import HANGTIAN, HUILI, seed_evaluation
-from evaluation.models import EvaluationRound, Evidence, Score, Standard
-from practice.demo import KUQIAO
+from evaluation.inbox import revocation_for_office
+from evaluation.models import EvaluationRound, Evidence, RevocationDecision, Score, Standard
+from practice.demo import FANTAI, KUQIAO, YALONG, YANYUAN
 from tests.xcu_bases.test_seed import snapshot
-from xcu_bases.models import TransitionLog
+from xcu_bases.models import TransitionLog, User
 
 
 def _round(year) -> EvaluationRound:
@@ -48,8 +51,8 @@ def test_demo_finished_round_has_all_three_grades_and_revokes_nothing(demo):
     # The grade the revoked base's reason cites; a yearly check itself has no consequences.
     unqualified = next(e for e in evaluations if e.base.name == HANGTIAN)
     assert (unqualified.grade, str(unqualified.total)) == (Grade.UNQUALIFIED, "52.0")
-    # 苦荞 is recommended, but by this year's term assessment, not by this yearly check.
-    for base in (e.base for e in evaluations if e.base.recommended_provincial):
+    # 盐源苹果 is recommended, but by this year's term assessment, not by this yearly check.
+    for base in (e.base for e in evaluations if e.base.recommended_for_higher_level):
         comments = TransitionLog.objects.for_object(base).filter(transition="recommend")
         assert [c.comment.split("结果为")[0] for c in comments] == [
             f"{timezone.localdate().year} 年期满考核"
@@ -87,14 +90,35 @@ def test_seed_evaluation_twice_changes_nothing(demo):
     assert snapshot() == first
 
 
-def test_demo_term_assessment_recommends_the_excellent_base_and_changes_nothing_else(demo):
+def test_demo_term_assessment_recommends_the_excellent_and_leaves_the_unqualified_to_the_office(
+    demo,
+):
     term = EvaluationRound.objects.get(year=timezone.localdate().year, kind=RoundKind.TERM)
     assert term.state == RoundState.CLOSED and term.deadline < timezone.localdate()
     results = {e.base.name: e for e in term.evaluations.select_related("base")}
     assert {name: (str(e.total), e.grade) for name, e in results.items()} == {
-        KUQIAO: ("87.8", Grade.EXCELLENT), HUILI: ("72.8", Grade.QUALIFIED)
+        HUILI: ("72.8", Grade.QUALIFIED), YANYUAN: ("86.8", Grade.EXCELLENT),
+        FANTAI: ("56.5", Grade.UNQUALIFIED),
     }  # fmt: skip
-    kuqiao, huili = results[KUQIAO].base, results[HUILI].base
-    assert kuqiao.recommended_provincial and kuqiao.state == BaseState.ACTIVE
-    assert not huili.recommended_provincial and huili.state == BaseState.EXPIRED
-    assert TransitionLog.objects.for_object(kuqiao).filter(transition="recommend").count() == 1
+    # Art 8: the national (苦荞) and provincial (雅砻江渔业) bases are not in it.
+    assert {Base.objects.get(name=n).level for n in results} == {BaseLevel.SCHOOL}
+    assert KUQIAO not in results and YALONG not in results
+    yanyuan, huili, fantai = (results[n].base for n in (YANYUAN, HUILI, FANTAI))
+    assert yanyuan.recommended_for_higher_level and yanyuan.state == BaseState.ACTIVE
+    assert TransitionLog.objects.for_object(yanyuan).filter(transition="recommend").count() == 1
+    assert not huili.recommended_for_higher_level and huili.state == BaseState.EXPIRED
+    # Art 29: 不合格 waits for the office; the base is still active.
+    assert fantai.state == BaseState.ACTIVE
+    assert not TransitionLog.objects.for_object(fantai).filter(transition="revoke").exists()
+    decision = RevocationDecision.objects.get(base=fantai)
+    assert (decision.state, decision.evaluation) == (DecisionState.PENDING, results[FANTAI])
+    office = User.objects.get(username="office")
+    assert [t.url for t in revocation_for_office(office)] == [
+        f"/evaluation/revocations/{decision.pk}/"
+    ]
+
+
+def test_demo_standards_code_the_last_row_e(demo):
+    for standard in Standard.objects.all():
+        e = standard.indicators.get(code="E", parent__isnull=True)
+        assert list(e.children.values_list("code", flat=True)) == ["E"]

@@ -1,11 +1,14 @@
-"""Annex 4 and Art 29: the standard sums to 100 and freezes once used; experts score in half
-points within each maximum; the total is the mean of the experts' totals; the grade at its
-boundaries; a term assessment's consequences land on the base, a yearly check's do not."""
+"""Annex 4 and Art 29: the standard keeps the regulation's first-level points and freezes once
+used; experts score in half points within each maximum; the total is the mean of the experts'
+totals; the grade at its boundaries; a yearly check changes nothing on the base. (A term
+assessment's consequences and which bases a round takes: test_art29.py.)"""
 
+import importlib
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied
 
 from agreements import compliance
@@ -13,7 +16,7 @@ from agreements.choices import BaseState
 from evaluation import grading, services
 from evaluation.choices import EvaluationState as E
 from evaluation.choices import Grade, RoundKind, StandardState
-from evaluation.models import Indicator, Standard
+from evaluation.models import EvaluationRound, Indicator, Standard
 from tests.practice.factories import active_base, fresh, logs
 from xcu_bases.workflow import AlreadyHandled, WorkflowError
 
@@ -71,14 +74,60 @@ def test_annex4_standard_sums_to_100_with_the_seed_points(standard):
     ]  # fmt: skip
 
 
-def test_sums_must_add_up_before_a_round_uses_it(people, standard, base):
+def test_annex4_last_row_is_E(standard):
+    """The seed's last line is "E. 5 | E. | 5": the block and its one row are both coded E."""
+    e = standard.indicators.get(code="E", parent__isnull=True)
+    assert [(i.code, i.max_points) for i in e.children.all()] == [("E", 5)]
+    assert not standard.indicators.filter(code="E1").exists()
+
+
+def _rows(standard, **points):
+    """standard_update rows: every indicator as it is, with ``points`` (code → value) changed."""
+    return {
+        i.pk: (i.name, i.description, Decimal(points.get(i.code, i.max_points)))
+        for i in standard.indicators.filter(parent__isnull=False)
+    }
+
+
+def test_annex4_first_level_totals_fixed(people, standard):
+    """Annex 4: A 15 / B 30 / C 15 / D 35 / E 5. Second-level points move within a block;
+    a change that leaves a block off its total, or touches a first-level, is refused."""
+    office = people["office"]
     a1 = standard.indicators.get(code="A1")
-    services.indicator_update(indicator=a1, by=people["office"], name="组织机构",
-                              description="", max_points=Decimal("6"))  # fmt: skip
-    problems = services.standard_problems(standard)
-    assert "一级指标 A 分值为 15.0，其二级指标合计 16.0。" in problems
-    assert "一级指标合计 100.0 分，应为 100 分。" not in problems
     with pytest.raises(WorkflowError) as refused:
+        services.indicator_update(
+            indicator=a1, by=office, name="组织机构", description="", max_points=Decimal("6")
+        )
+    assert "附件4规定一级指标分值为 A 15、B 30、C 15、D 35、E 5" in refused.value.message
+    assert "一级指标 A 分值为 15.0，其二级指标合计 16.0。" in refused.value.details
+    with pytest.raises(WorkflowError, match=r"^A：一级指标分值由附件4规定"):  # first-level
+        a = standard.indicators.get(code="A")
+        services.standard_update(
+            standard=standard, by=office,
+            rows={a.pk: (a.name, a.description, Decimal("20")), **_rows(standard, A1="10")},
+        )  # fmt: skip
+    with pytest.raises(WorkflowError, match="附件4"):  # a point moved from block D to block B
+        services.standard_update(
+            standard=standard, by=office, rows=_rows(standard, D4="9", B1="11")
+        )
+    assert [i.max_points for i in fresh(standard).indicators.filter(code__in=["A1", "B1", "D4"])] == [
+        5, 10, 10,
+    ]  # fmt: skip
+    # Re-pointing within block D is a new year's right: D4 9, D5 6.
+    services.standard_update(standard=standard, by=office, rows=_rows(standard, D4="9", D5="6"))
+    assert services.standard_problems(standard) == []
+    assert standard.indicators.get(code="D4").max_points == 9
+    assert standard.indicators.get(code="D").max_points == 35
+
+
+def test_a_standard_that_does_not_add_up_is_refused_by_a_round(people, standard, base):
+    """A standard saved before the rule (or edited in the admin) still cannot be used."""
+    Indicator.objects.filter(standard=standard, code__in=["E", "A"]).update(
+        max_points=Decimal("6")
+    )
+    problems = services.standard_problems(standard)
+    assert "一级指标 E 分值为 6.0，附件4规定为 5 分。" in problems
+    with pytest.raises(WorkflowError, match="附件4") as refused:
         open_round(people, standard, base)
     assert refused.value.details == problems
     assert fresh(standard).state == StandardState.DRAFT
@@ -168,23 +217,7 @@ def test_mean_rounds_half_up_to_a_tenth():
     assert grading.mean_total([Decimal("84.5"), Decimal("84.6")]) == Decimal("84.6")
 
 
-# --- consequences ------------------------------------------------------------------------------
-
-
-def test_art29_unqualified_term_assessment_revokes_the_base(people, standard, base):
-    evaluation = scored(people, standard, base, [Decimal("50")])
-    services.evaluation_finalise(evaluation=evaluation, by=people["office"])
-    base = fresh(base)
-    assert base.state == BaseState.REVOKED
-    assert "不合格" in logs(base, "revoke")[0].comment
-
-
-def test_art29_excellent_term_assessment_recommends_the_base(people, standard, base):
-    evaluation = scored(people, standard, base, [Decimal("90"), Decimal("88")])
-    services.evaluation_finalise(evaluation=evaluation, by=people["office"])
-    base = fresh(base)
-    assert base.recommended_provincial and base.state == BaseState.ACTIVE
-    assert len(logs(base, "recommend")) == 1
+# --- consequences (a term assessment's: test_art29.py) ------------------------------------
 
 
 def test_art29_yearly_check_changes_nothing_on_the_base_but_fills_the_panel(
@@ -194,7 +227,8 @@ def test_art29_yearly_check_changes_nothing_on_the_base_but_fills_the_panel(
     evaluation = scored(people, standard, base, [Decimal("40")], kind=RoundKind.YEARLY, year=2025)
     services.evaluation_finalise(evaluation=evaluation, by=people["office"])
     base = fresh(base)
-    assert base.state == BaseState.ACTIVE and not base.recommended_provincial
+    assert base.state == BaseState.ACTIVE and not base.recommended_for_higher_level
+    assert not base.revocation_decisions.exists()
     # The agreement starts 2025-01-01: its first year ends 2025-12-31 → the 2025 check.
     assert before == set() and compliance.facts_for(base).checked_years == {1}
 
@@ -242,8 +276,24 @@ def test_term_round_proposes_bases_whose_agreement_ends_that_year(people, base, 
     assert set(services.proposed_bases(2026, RoundKind.YEARLY)) == {base, other}
 
 
-def test_a_second_round_of_the_same_year_and_kind_is_refused(people, standard, base):
-    open_round(people, standard, base, kind=RoundKind.YEARLY, year=2026)
-    with pytest.raises(WorkflowError, match="已发起2026 年年度对标，不能重复发起"):
+def test_art29_one_yearly_check_a_year_and_the_refusal_says_where_to_add(people, standard, base):
+    first = open_round(people, standard, base, kind=RoundKind.YEARLY, year=2026)
+    with pytest.raises(WorkflowError) as refused:
         open_round(people, standard, base, kind=RoundKind.YEARLY, year=2026)
-    open_round(people, standard, base, kind=RoundKind.TERM, year=2026)  # the other kind is fine
+    assert refused.value.message == (
+        "已发起2026 年年度对标（进行中），每年只进行一次年度对标；"
+        "如需增加基地，请在2026 年年度对标的批次页面“加入基地”。"
+    )
+    assert EvaluationRound.objects.filter(year=2026, kind=RoundKind.YEARLY).get() == first
+
+
+def test_annex4_migration_relabels_an_existing_e1_row_to_e(standard):
+    """Migration 0005: standards saved with the old "E1" get the seed's "E" (and back)."""
+    migration = importlib.import_module("evaluation.migrations.0005_annex4_last_row_is_e")
+    row = standard.indicators.get(code="E", parent__isnull=False)
+    Indicator.objects.filter(pk=row.pk).update(code="E1")
+    migration.e1_to_e(django_apps, None)
+    assert fresh(row).code == "E" and fresh(row).parent.code == "E"
+    migration.e_to_e1(django_apps, None)
+    assert fresh(row).code == "E1"
+    assert standard.indicators.get(code="E", parent__isnull=True)  # the block keeps its code

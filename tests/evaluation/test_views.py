@@ -198,17 +198,30 @@ def standard_post(standard, **changes):
     return data | changes
 
 
-def test_office_edits_a_draft_standard_and_sums_are_shown(client, people, standard):
+def test_annex4_office_rewords_and_repoints_within_a_block_through_the_page(
+    client, people, standard
+):
     login(client, people["office"])
-    a1 = standard.indicators.get(code="A1")
+    a1, a2 = standard.indicators.get(code="A1"), standard.indicators.get(code="A2")
     url = reverse("evaluation:standard_edit", args=[standard.pk])
-    client.post(
+    page = client.get(url).text
+    assert "A 15、B 30、C 15、D 35、E 5" in page
+    assert f'name="points-{standard.indicators.get(code="A").pk}"' not in page  # fixed
+    # A1 alone to 6: block A would hold 16 — refused, what was typed stays, nothing saved.
+    response = client.post(
         url, standard_post(standard, **{f"name-{a1.pk}": "组织机构与职责", f"points-{a1.pk}": "6"})
     )
-    a1 = fresh(a1)
-    assert (a1.name, a1.max_points) == ("组织机构与职责", Decimal("6"))
-    page = client.get(url).text
-    assert 'data-testid="sum-problems"' in page and "其二级指标合计 16.0" in page
+    assert response.status_code == 200
+    assert "附件4规定一级指标分值为" in response.text and "其二级指标合计 16.0" in response.text
+    assert 'value="组织机构与职责"' in response.text
+    assert (fresh(a1).name, fresh(a1).max_points) == ("组织机构", Decimal("5"))
+    # A1 6 and A2 4: block A still 15 — saved.
+    client.post(url, standard_post(standard, **{f"name-{a1.pk}": "组织机构与职责",
+                                                f"points-{a1.pk}": "6", f"points-{a2.pk}": "4"}))  # fmt: skip
+    assert (fresh(a1).name, fresh(a1).max_points, fresh(a2).max_points) == (
+        "组织机构与职责", Decimal("6"), Decimal("4"),
+    )  # fmt: skip
+    assert 'data-testid="sum-problems"' not in client.get(url).text
 
 
 def test_bad_points_keep_what_was_typed_and_save_nothing(client, people, standard):
