@@ -20,6 +20,22 @@ urlpatterns = [
         name="request_supervisor_approve",
     ),
     path(
+        "requests/<int:pk>/plan-confirm/",
+        views.request_action,
+        {"action": "plan_confirm"},
+        name="request_plan_confirm",
+    ),
+    path(
+        "requests/<int:pk>/college-forward/",
+        views.request_college_forward,
+        name="request_college_forward",
+    ),
+    path(
+        "requests/<int:pk>/replace-supervisor/",
+        views.request_replace_supervisor,
+        name="request_replace_supervisor",
+    ),
+    path(
         "requests/<int:pk>/college-approve/",
         views.request_action,
         {"action": "college_approve"},
@@ -105,6 +121,11 @@ urlpatterns += [
     ),
     path(
         "assessments/<int:pk>/annex3.pdf", assessment_views.assessment_pdf, name="assessment_pdf"
+    ),
+    path(
+        "assessments/<int:pk>/college-forward/",
+        assessment_views.assessment_college_forward,
+        name="assessment_college_forward",
     ),
 ] + [
     path(
