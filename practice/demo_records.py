@@ -27,8 +27,8 @@ from practice.contacts import FACE_TO_FACE_YEARLY, month_end, months_between
 from practice.demo import (
     BASE,
     COLLEGE_PEOPLE,
-    FORWARD_NOTE,
     FANTAI,
+    FORWARD_NOTE,
     GAOYUAN,
     KUQIAO,
     MULI,

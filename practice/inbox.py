@@ -34,9 +34,9 @@ def _where(req) -> str:
     return base
 
 
-def _waiting(state, **filters):
+def _waiting(state, *conditions, **filters):
     return (
-        PracticeRequest.objects.filter(state=state, **filters)
+        PracticeRequest.objects.filter(*conditions, state=state, **filters)
         .select_related("student", "base")
         .order_by("updated_at")[:100]
     )
@@ -143,7 +143,7 @@ def practice_for_office(user) -> list[Task]:
         for req in _waiting(S.OFFICE_REVIEW)
     ]
     # Art 18: steps waiting on a base supervisor who cannot act; the office may stand in.
-    stuck = _waiting(S.PLAN_REVIEW).filter(supervisor_unavailable_q())
+    stuck = _waiting(S.PLAN_REVIEW, supervisor_unavailable_q())
     tasks += [
         _task(req, "代基地导师确认实践计划", f"{_where(req)}：基地导师目前无法办理，可由学科与研究生处"
               "代为确认（须填写理由），或待学院更换基地导师（第十八条）。")
@@ -165,9 +165,9 @@ def _assessment_task(assessment, title, detail) -> Task:
     )
 
 
-def _assessments(state, **filters):
+def _assessments(state, *conditions, **filters):
     return (
-        PracticeAssessment.objects.filter(state=state, **filters)
+        PracticeAssessment.objects.filter(*conditions, state=state, **filters)
         .select_related("request__student")
         .order_by("updated_at")[:100]
     )
@@ -228,9 +228,7 @@ def assessments_for_reviewers(user) -> list[Task]:
         tasks += [
             _assessment_task(a, "代基地导师评定", "基地导师目前无法办理，可由学科与研究生处代为评定"
                              "（须填写理由），或待学院更换基地导师（第十八条）。")
-            for a in _assessments(A.BASE_SUPERVISOR_REVIEW).filter(
-                supervisor_unavailable_q("request__")
-            )
+            for a in _assessments(A.BASE_SUPERVISOR_REVIEW, supervisor_unavailable_q("request__"))
         ]  # fmt: skip
     return tasks
 
