@@ -179,6 +179,7 @@ class CommentForm(forms.Form):
                 label="代基地导师办理的理由",
                 widget=forms.Textarea(attrs={"rows": 3}),
                 max_length=1000,
+                error_messages={"required": "请填写代基地导师办理的理由。"},
                 help_text="该生的基地导师目前无法办理（资格撤销、认定过期或待认定）。"
                 "理由将记入办理记录，并注明“学科与研究生处代基地导师”。",
             )
@@ -234,7 +235,10 @@ class ReplaceSupervisorForm(forms.Form):
         "新导师尚未认定的，认定后即可办理；认定前由学科与研究生处代为办理。",
     )
     reason = forms.CharField(
-        label="更换理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label="更换理由",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写更换理由。"},
     )
 
     def __init__(self, *args, choices, **kwargs):

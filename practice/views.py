@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_fsm import ConcurrentTransition
 
 from practice import forwarding, gates, record_selectors, rules, selectors, services
-from practice.choices import REQUEST_RUNNING_STATES
+from practice.choices import REQUEST_REJECT_STATES, REQUEST_RUNNING_STATES
 from practice.choices import RequestState as S
 from practice.forms import (
     CommentForm,
@@ -321,7 +321,12 @@ _ROLE_RULES = {
     "college_approve": (rules.is_college_head,),
     "office_approve": (rules.is_office,),
     "return_to_draft": tuple(check for check, _ in rules.STEP_REVIEWER.values()),
-    "reject": tuple(check for check, _ in rules.STEP_REVIEWER.values()),
+    # Art 19: the base supervisor confirms or returns the plan; refusing is not theirs.
+    "reject": tuple(
+        check
+        for state, (check, _) in rules.STEP_REVIEWER.items()
+        if state in REQUEST_REJECT_STATES
+    ),
 }
 
 
