@@ -70,9 +70,15 @@ def _opinion(entry: TransitionLog | None) -> dict:
     }
 
 
-# Art 19: the base supervisor's confirmation of the plan, printed under the plan.
+# Art 19: the base supervisor's confirmation of the plan, printed next to 导师意见.
 PLAN_CONFIRM = "plan_confirm"
-PLAN_BOX = {"title": "基地导师确认", "signer": "基地导师签字："}
+PLAN_BOX = {
+    "title": "基地导师意见",
+    "lines": ["基地导师", "意见"],
+    "hint": "（确认实践计划）",
+    "signer": "基地导师签字：",
+    "seal": False,
+}
 
 
 def _latest(req: PracticeRequest, *, is_draft: bool) -> dict[str, TransitionLog | None]:
@@ -163,6 +169,7 @@ def annex2_context(
         "tasks": _tasks(data),
         "plan_confirmed": plan_confirmed,
         "opinions": opinions,
+        "opinion_rows": [opinions[0], plan_confirmed, *opinions[1:]],
         "note": NOTE,
     }
 

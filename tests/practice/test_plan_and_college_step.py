@@ -252,18 +252,21 @@ def test_art19_plan_confirmation_prints_on_annex2(people, draft):
     assert confirmed["paragraphs"] == [COMMENTS["plan_confirm"]]
     assert confirmed["by"] == "吉克曲布"
     text = pdf_text(printing.render_annex2(approved)[0])
-    # Under the plan, before the pledge: the official form's order is kept.
-    last_task = approved.tasks.last().task
+    # The official boxes keep their order; the confirmation sits next to 导师意见, before 学院意见.
     positions = [
-        text.index(last_task),
-        text.index("基地导师确认"),
+        text.index(approved.tasks.last().task),
+        text.index("本人申请并承诺"),
+        text.index("导师意见"),
+        text.index(COMMENTS["supervisor_approve"]),
+        text.index("基地导师意见（确认实践计划）"),
         text.index(COMMENTS["plan_confirm"]),
         text.index("（系统记录：吉克曲布，"),
         text.index("基地导师签字："),
-        text.index("本人申请并承诺"),
-        text.index("导师意见"),
+        text.index("学院意见"),
+        text.index("学科与研究生处意见"),
     ]
     assert positions == sorted(positions)
+    assert len(PdfReader(io.BytesIO(printing.render_annex2(approved)[0])).pages) == 4
 
 
 # --- Art 18: a base supervisor who leaves never leaves a student stuck ---------------------------

@@ -181,7 +181,7 @@ def test_draft_pdf_has_every_value_the_pledge_and_the_watermark_on_every_page(fi
     ]:  # fmt: skip
         assert value.replace(" ", "") in text, value
     assert "导师签字：" in text and text.count("负责人签字：") == 2
-    assert "基地导师确认" in text and "基地导师签字：" in text  # Art 19, under the plan
+    assert "基地导师意见（确认实践计划）" in text and "基地导师签字：" in text  # Art 19
     # cover date + the base supervisor's confirmation + 3 boxes
     assert text.count("（公章）") == 2 and text.count("年月日") == 5
     pages = PdfReader(io.BytesIO(data)).pages
