@@ -7,6 +7,7 @@ and forwards it to the head — a note in the timeline that tells the head, not 
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from practice import rules
 from xcu_bases.choices import RoleCode
@@ -49,9 +50,9 @@ def forwarded_ids(objects) -> set[int]:
         return set()
     content_type = ContentType.objects.get_for_model(objects[0], for_concrete_model=False)
     rows = TransitionLog.objects.filter(
+        Q(target_state=COLLEGE_STEP) | Q(transition=FORWARD),
         content_type=content_type,
         object_id__in=[str(o.pk) for o in objects],
-        target_state=COLLEGE_STEP,
     ).order_by("at", "pk")
     by_object: dict[str, list] = {}
     for row in rows.only("object_id", "transition", "target_state"):
@@ -72,8 +73,9 @@ def forward(obj, *, req, by, comment: str, states, noun: str) -> TransitionLog:
         raise WorkflowError(f"{noun}当前状态为“{obj.get_state_display()}”，不能转学院负责人。")
     if forwarded(obj):
         raise WorkflowError(f"该{noun}的材料已核对并转学院负责人，无需重复转交。")
+    # No states in the row: nothing moves (the timeline shows no "from → to").
     return record_transition(
-        obj, transition=FORWARD, transition_label=FORWARD_LABEL, source=obj.state,
-        target=obj.state, state_labels=states, by=by, role=RoleCode.COLLEGE_SECRETARY,
+        obj, transition=FORWARD, transition_label=FORWARD_LABEL, source="", target="",
+        state_labels=states, by=by, role=RoleCode.COLLEGE_SECRETARY,
         comment=(comment or "").strip() or f"{FORWARD_LABEL}。",
     )  # fmt: skip

@@ -160,10 +160,18 @@ def actions_for(req: PracticeRequest, user) -> list[Action]:
     if forwarding.may_forward(req, req, user) and not forwarding.forwarded(req):
         actions.append(Action(forwarding.FORWARD_LABEL, _url("request_college_forward", req),
                               "outline-primary", "send-check"))  # fmt: skip
-    if req.state in REQUEST_RUNNING_STATES and services.may_replace_supervisor(req, user):
+    if replace_url(req, user) and rules.base_supervisor_unavailable(req):
         actions.append(Action("更换基地导师", _url("request_replace_supervisor", req),
-                              "outline-secondary", "person-gear"))  # fmt: skip
+                              "warning", "person-gear"))  # fmt: skip
     return actions
+
+
+def replace_url(req, user) -> str:
+    """Art 18: the college may replace the base supervisor of a running practice — a task when
+    the supervisor cannot act, otherwise a link beside the print button."""
+    if req.state in REQUEST_RUNNING_STATES and services.may_replace_supervisor(req, user):
+        return _url("request_replace_supervisor", req)
+    return ""
 
 
 def stand_in(req, user) -> bool:

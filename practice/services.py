@@ -319,10 +319,10 @@ def request_replace_supervisor(*, req, by, supervisor, reason: str) -> PracticeR
         locked.save(update_fields=["base_supervisor", "updated_at"])
         before = f"{old.name}（{old.get_state_display()}）" if old else "（无）"
         after = f"{new.name}（{new.get_state_display()}）"
-        record_transition(
+        record_transition(  # no states: the request does not move, its supervisor changes
             locked, transition="replace_supervisor",
-            transition_label=TRANSITION_LABELS["replace_supervisor"], source=locked.state,
-            target=locked.state, state_labels=S, by=by, role=_nominating_role(by),
+            transition_label=TRANSITION_LABELS["replace_supervisor"], source="", target="",
+            state_labels=S, by=by, role=_nominating_role(by),
             comment=f"原基地导师：{before}；新基地导师：{after}。更换理由：{why}",
         )  # fmt: skip
         return locked

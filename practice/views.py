@@ -186,6 +186,7 @@ def request_detail(request, pk):
             "record": record_selectors.record_for(req, request.user, today=timezone.localdate()),
             "supervisor_notice": selectors.supervisor_notice(req),
             "replaced_by": selectors.replaced_supervisor(req, data),
+            "replace_url": selectors.replace_url(req, request.user),
             "forwarded": forwarding.forwarded(req),
         },
     )
@@ -233,7 +234,7 @@ ACTIONS = {
         "基地导师对实践计划的意见",
         "第十九条：研究生入基地前，实践和研究工作计划由培养单位、合作单位会同研究生、校内导师和"
         "合作导师共同制订。请核对下列实践计划；同意后申请交学院负责人审核，意见和日期将印在申请表"
-        "“基地导师确认”栏。需要修改的，请点“退回修改”并写明意见。",
+        "“基地导师意见（确认实践计划）”栏。需要修改的，请点“退回修改”并写明意见。",
         "已确认实践计划，申请已交学院负责人审核。",
     ),
     "college_approve": (
@@ -307,6 +308,7 @@ def request_action(request, pk, action):
             "seen": services.seen(req),
             # Art 19: whoever confirms or returns the plan sees it.
             "plan": selectors.frozen_data(req) if req.state == S.PLAN_REVIEW else None,
+            "submit_label": "同意该实践计划" if name == "plan_confirm" else "",
             "return_url": selectors.return_url(req, request.user)
             if name == "plan_confirm"
             else "",

@@ -164,7 +164,7 @@ def test_student_files_annex2_and_it_goes_along_the_chain_from_each_inbox(
     phone_page.get_by_label("基地导师对实践计划的意见").fill(
         "实践计划与基地年度科研安排一致，同意；基地提供试验田和实验室。"
     )
-    phone_page.get_by_role("button", name="确认基地导师确认实践计划").click()
+    phone_page.get_by_role("button", name="同意该实践计划").click()
     expect(phone_page.get_by_text("已确认实践计划，申请已交学院负责人审核。")).to_be_visible()
     expect(phone_page.locator(".state-badge")).to_have_text("学院审核")
     screenshot(phone_page, "practice-request-detail-phone")
