@@ -478,18 +478,19 @@ MATRIX: dict[str, Entry] = {
         act=OFFICE,
         target="req2_office",
     ),
+    # The college secretary reviews no step of Annex 2 any more (the head signs): 403.
     "practice:request_return": Entry(
         pk("req_supervisor"),
-        see=SEE_REQ_SUPERVISOR - {"student"},
-        forbid={"student"},
+        see=SEE_REQ_SUPERVISOR - {"student", "secretary"},
+        forbid={"student", "secretary"},
         method=FORM,
         act={"tutor"},
         target="req_supervisor",
     ),
     "practice:request_reject": Entry(
         pk("req_supervisor"),
-        see=SEE_REQ_SUPERVISOR - {"student"},
-        forbid={"student"},
+        see=SEE_REQ_SUPERVISOR - {"student", "secretary"},
+        forbid={"student", "secretary"},
         method=FORM,
         act={"tutor"},
         target="req_supervisor",
@@ -617,7 +618,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "practice:assessment_return": Entry(
         pk("asm_office"),
-        see=SEE_REQ_OTHER01,
+        see=SEE_REQ_OTHER01 - {"secretary"},
+        forbid={"secretary"},
         method=FORM,
         act=OFFICE,
         target="asm_office",
