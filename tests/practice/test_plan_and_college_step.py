@@ -563,3 +563,18 @@ def test_replace_supervisor_page_is_the_colleges(client, people, draft, mentor, 
 def test_new_pages_send_the_anonymous_to_login(client, draft, name):
     response = client.get(url(name, draft))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_art19_student_home_waits_for_the_plan_confirmation(people, draft):
+    from django.utils import timezone
+
+    from practice import home
+
+    advance_to(draft, S.PLAN_REVIEW, people)
+    panel = home.student_practice(
+        User.objects.get(pk=people["student_a"].pk), timezone.localdate()
+    )
+    assert [(s["status"], s["title"]) for s in panel.context["steps"]] == [
+        ("done", "专业实践申请表已提交"),
+        ("wait", "等待基地导师确认计划"),
+    ]
