@@ -578,3 +578,24 @@ def test_art19_student_home_waits_for_the_plan_confirmation(people, draft):
         ("done", "专业实践申请表已提交"),
         ("wait", "等待基地导师确认计划"),
     ]
+
+
+def test_art18_office_returns_the_plan_for_a_revoked_supervisor_with_reason(
+    people, draft, supervisor
+):
+    waiting = advance_to(draft, S.PLAN_REVIEW, people)
+    _revoke(supervisor, people)
+    with pytest.raises(PracticeError, match="请填写代基地导师办理的理由。"):
+        services.request_return(
+            req=waiting, by=people["office"], expected=seen(waiting), comment="请细化计划。"
+        )
+    services.request_return(
+        req=waiting, by=people["office"], expected=seen(waiting), comment="请细化计划。",
+        reason="基地导师资格已撤销，新导师待认定。",
+    )  # fmt: skip
+    returned = fresh(waiting)
+    assert returned.state == S.DRAFT
+    (log,) = logs(returned, "return_to_draft")
+    assert (log.role, log.transition_label) == (
+        R.GRADUATE_OFFICE, "退回修改（学科与研究生处代基地导师）",
+    )  # fmt: skip
