@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from practice import assessment_views, record_views, supervisor_views, views
+from practice import assessment_views, college_views, record_views, supervisor_views, views
 
 app_name = "practice"
 
@@ -27,12 +27,12 @@ urlpatterns = [
     ),
     path(
         "requests/<int:pk>/college-forward/",
-        views.request_college_forward,
+        college_views.request_college_forward,
         name="request_college_forward",
     ),
     path(
         "requests/<int:pk>/replace-supervisor/",
-        views.request_replace_supervisor,
+        college_views.request_replace_supervisor,
         name="request_replace_supervisor",
     ),
     path(
