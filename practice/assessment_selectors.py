@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from practice import rules
+from practice import forwarding, rules
 from practice.choices import AssessmentState as A
 from practice.models import PracticeAssessment
 from practice.selectors import Action, Opinion, allowed
@@ -50,7 +50,18 @@ def actions_for(assessment: PracticeAssessment, user) -> list[Action]:
         if allowed(assessment, user, name):
             url = reverse(f"practice:assessment_{key}", args=[assessment.pk])
             actions.append(Action(label, url, style, icon))
+    req = assessment.request
+    if forwarding.may_forward(assessment, req, user) and not forwarding.forwarded(assessment):
+        url = reverse("practice:assessment_college_forward", args=[assessment.pk])
+        actions.append(Action(forwarding.FORWARD_LABEL, url, "outline-primary", "send-check"))
     return actions
+
+
+def stand_in(assessment, user) -> bool:
+    """The office grading or returning in a base supervisor's place (Art 18): ask for a reason."""
+    return assessment.state == A.BASE_SUPERVISOR_REVIEW and rules.stands_in_for_base_supervisor(
+        assessment.request, user
+    )
 
 
 def may_ever(assessment, user, name) -> bool:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from practice import assessment_checks, ending, rules
+from practice import assessment_checks, ending, forwarding, rules
 from practice import services as request_services
 from practice.choices import AssessmentState as A
 from practice.choices import PracticeGrade
@@ -26,6 +26,7 @@ TRANSITION_LABELS = {
     "college_approve": "学院同意",
     "archive": "学科与研究生处审核归档",
     "return_to_draft": "退回修改",
+    "college_forward": forwarding.FORWARD_LABEL,
 }
 
 
@@ -102,23 +103,34 @@ def assessment_submit(*, assessment, by, expected: Seen, today=None) -> Practice
         return CHAIN.run(locked, "submit", by=by)
 
 
+def _stand_in(locked, by, name, text, reason) -> tuple[str, str]:
+    """Art 18: the office acting for a base supervisor who cannot act says so, with a reason."""
+    if locked.state == A.BASE_SUPERVISOR_REVIEW and rules.stands_in_for_base_supervisor(
+        locked.request, by
+    ):
+        return request_services.stand_in(TRANSITION_LABELS[name], text, reason)
+    return "", text
+
+
 def assessment_base_supervisor_approve(
-    *, assessment, by, expected: Seen, comment: str, grade: str
+    *, assessment, by, expected: Seen, comment: str, grade: str, reason: str = ""
 ) -> PracticeAssessment:
-    """The base supervisor's opinion and grade (Annex 3 基地导师意见)."""
+    """The base supervisor's opinion and grade (Annex 3 基地导师意见); while the practice has
+    no base supervisor who can act, the office may give them in its place (Art 18)."""
     text = require(comment, "基地导师意见")
     if grade not in PracticeGrade.values:
         raise WorkflowError("请评定成绩。")
     with transaction.atomic():
         locked = _locked(assessment.pk, expected)
-        if not rules.is_base_supervisor(locked.request, by):
+        if not rules.acts_for_base_supervisor(locked.request, by):
             raise PermissionDenied("无权执行此操作。")
+        name = "base_supervisor_approve"
+        label, text = _stand_in(
+            locked, by, name, f"成绩评定：{PracticeGrade(grade).label}。{text}", reason
+        )
         locked.grade = grade
         locked.save(update_fields=["grade"])
-        return CHAIN.run(
-            locked, "base_supervisor_approve", by=by,
-            comment=f"成绩评定：{PracticeGrade(grade).label}。{text}",
-        )  # fmt: skip
+        return CHAIN.run(locked, name, by=by, comment=text, label=label)
 
 
 def _review(name, what):
@@ -136,14 +148,27 @@ assessment_campus_supervisor_approve = _review("campus_supervisor_approve", "校
 assessment_college_approve = _review("college_approve", "学院意见")
 
 
-def assessment_return(*, assessment, by, expected: Seen, comment: str) -> PracticeAssessment:
+def assessment_return(
+    *, assessment, by, expected: Seen, comment: str, reason: str = ""
+) -> PracticeAssessment:
     """Back to the student; the grade goes too — the next submission is graded afresh."""
     text = require(comment, "退回修改的意见")
     with transaction.atomic():
         locked = _locked(assessment.pk, expected)
-        CHAIN.run(locked, "return_to_draft", by=by, comment=text)
+        label, text = _stand_in(locked, by, "return_to_draft", text, reason)
+        CHAIN.run(locked, "return_to_draft", by=by, comment=text, label=label)
         locked.grade = ""
         locked.save(update_fields=["grade"])
+        return locked
+
+
+def assessment_college_forward(*, assessment, by, comment: str = "") -> PracticeAssessment:
+    """The secretary has checked Annex 3 and forwards it to the college head (logged)."""
+    with transaction.atomic():
+        locked = _locked(assessment.pk, None)
+        forwarding.forward(
+            locked, req=locked.request, by=by, comment=comment, states=A, noun="考核登记表"
+        )
         return locked
 
 

@@ -9,12 +9,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import ConcurrentTransition
 
-from practice import assessment_checks, assessment_selectors, assessment_services, rules
+from practice import (
+    assessment_checks,
+    assessment_selectors,
+    assessment_services,
+    forwarding,
+    rules,
+)
 from practice.assessment_forms import AssessmentForm, GradeForm, completion_formset
 from practice.assessment_printing import render_annex3
 from practice.choices import AssessmentState as A
 from practice.choices import ClearanceUse
-from practice.forms import CommentForm
+from practice.forms import CommentForm, ForwardForm
 from practice.models import PracticeAssessment
 from practice.views import _get_request_for_user
 from xcu_bases.selectors import timeline
@@ -119,6 +125,7 @@ def assessment_detail(request, pk):
             "archive_gaps": []
             if assessment.state == A.ARCHIVED
             else assessment_checks.archive_problems(assessment.request),
+            "forwarded": forwarding.forwarded(assessment),
         },
     )
 
@@ -168,7 +175,8 @@ ACTIONS = {
     ),
     "college_approve": (
         "college_approve", assessment_services.assessment_college_approve, "学院意见",
-        "同意后登记表交学科与研究生处审核归档。意见将印在“学院意见”栏。",
+        "学院意见由学院负责人签署（“学院意见：负责人签字”）。同意后登记表交学科与研究生处审核归档，"
+        "意见将印在“学院意见”栏。",
         "学院已同意，登记表已交学科与研究生处。",
     ),
     "archive": (
@@ -194,7 +202,8 @@ def assessment_action(request, pk, action):
         return _refused(request, assessment, name)
     form_class = GradeForm if action == "base_supervisor_approve" else CommentForm
     initial = {"grade": assessment.grade} if assessment.grade else None
-    form = form_class(request.POST or None, label=label, initial=initial)
+    stand_in = assessment_selectors.stand_in(assessment, request.user)
+    form = form_class(request.POST or None, label=label, initial=initial, stand_in=stand_in)
     if request.method == "POST" and form.is_valid():
         try:
             service(assessment=assessment, by=request.user, expected=seen_in(request.POST),
@@ -240,3 +249,41 @@ def assessment_pdf(request, pk):
     response["Content-Disposition"] = f'inline; filename="{serial}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_college_forward(request, pk):
+    """The secretary checks Annex 3 and forwards it to the college head (logged only)."""
+    assessment = _get_assessment_for_user(request, pk)
+    req = assessment.request
+    if not rules.is_college_secretary(req, request.user):
+        raise PermissionDenied("无权执行此操作。")
+    if not forwarding.may_forward(assessment, req, request.user) or forwarding.forwarded(
+        assessment
+    ):
+        messages.error(
+            request,
+            f"考核登记表当前为“{assessment.get_state_display()}”，无需核对转交，或已转学院负责人。",
+        )
+        return redirect("practice:assessment_detail", pk=assessment.pk)
+    form = ForwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment_services.assessment_college_forward(
+                assessment=assessment, by=request.user, comment=form.cleaned_data["comment"]
+            )
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "已记录材料核对情况，并通知学院负责人审核。")
+        return redirect("practice:assessment_detail", pk=assessment.pk)
+    return render(
+        request,
+        "practice/assessment_confirm.html",
+        {
+            "assessment": assessment, "req": req, "form": form, "seen": seen(assessment),
+            "title": forwarding.FORWARD_LABEL,
+            "note": "请核对考核登记表、实践计划完成情况和总结报告是否齐全。学院意见由学院负责人签署；"
+            "此操作记入办理记录并通知学院负责人，不改变登记表状态。",
+        },
+    )  # fmt: skip

@@ -14,6 +14,7 @@ class RequestState(models.TextChoices):
 
     DRAFT = "draft", "草稿"
     SUPERVISOR_REVIEW = "supervisor_review", "校内导师审核"
+    PLAN_REVIEW = "plan_review", "基地导师确认计划"
     COLLEGE_REVIEW = "college_review", "学院审核"
     OFFICE_REVIEW = "office_review", "学科与研究生处审核"
     APPROVED = "approved", "实践中"
@@ -23,9 +24,19 @@ class RequestState(models.TextChoices):
 
 REQUEST_REVIEW_STATES = (
     RequestState.SUPERVISOR_REVIEW,
+    RequestState.PLAN_REVIEW,
     RequestState.COLLEGE_REVIEW,
     RequestState.OFFICE_REVIEW,
 )
+# Art 19: the base supervisor confirms the plan or sends it back; refusing the request is not
+# theirs — the campus supervisor, the college head and the office may.
+REQUEST_REJECT_STATES = (
+    RequestState.SUPERVISOR_REVIEW,
+    RequestState.COLLEGE_REVIEW,
+    RequestState.OFFICE_REVIEW,
+)
+# Art 18: submitted and not finished — a base supervisor who leaves may be replaced.
+REQUEST_RUNNING_STATES = (*REQUEST_REVIEW_STATES, RequestState.APPROVED)
 
 
 class BaseType(models.TextChoices):

@@ -10,9 +10,13 @@ base: what exists is left alone, so seeding twice changes nothing. What happens 
 is approved — contacts, allowances, Annex 3, thesis, clearance — is in ``demo_records``.
 
 What the demo shows today, with dates relative to today and inside each base's agreement:
-赵雨桐 — stage one approved (实践中 at 高原农科院 with 吉克阿依), stage two waiting for her tutor;
-周诗琪 — rejected by the office at 盐源苹果, a new request waiting for the college;
-沙马拉且 — waiting for the office, a second stage returned by the college secretary;
+赵雨桐 — stage one approved (实践中 at 高原农科院 with 吉克阿依, who confirmed the plan, Art 19;
+    the secretary checked and forwarded, the head signed the college's opinion), stage two
+    waiting for her tutor;
+周诗琪 — rejected by the office at 盐源苹果, a new request whose plan 赵海波 confirmed, waiting
+    for the college head;
+沙马拉且 — waiting for the office, a second stage whose plan 唐雪梅 returned with comments;
+杨帆 — a second stage at 高原农科院 waiting for mentor (吉克阿依) to confirm the plan (Art 19);
 孙浩然 — a draft whose insurance ends one day before the practice ends (Art 12(4), 22);
 马文斌 — a draft just begun, with his coursework not completed (Art 21).
 In practice and after (contacts Art 20, allowances Art 23, Annex 3 Art 24, clearance Art 25):
@@ -54,15 +58,21 @@ from xcu_bases import services as people_services
 from xcu_bases.models import StudentProfile, User
 
 OFFICE = "office"
-# In ``steps``: "secretary" and "head" are those of the student's college, TUTOR the student's own.
+# In ``steps``: "secretary" and "head" are those of the student's college, TUTOR the student's own,
+# BASE the request's base supervisor (through the account linked at certification).
 COLLEGE_PEOPLE = {
     "01": {"secretary": "secretary", "head": "head"},
     "02": {"secretary": "secretary2", "head": "head2"},
 }
 TUTOR = "tutor"
+BASE = "base"
+# The secretary checks the material and forwards it; the head signs the college's opinion.
+FORWARD_NOTE = (
+    "材料已核对：课程学习确认、保险及保单、安全承诺、实践计划及基地导师确认齐全，转学院负责人。"
+)
 
 # The bases (all active in the demo of agreements and applications), with what Annex 2 asks
-# about them: postcode, person in charge and phone.
+# about them: postcode, person in charge, phone and e-mail (联系方式（电话、邮箱）).
 GAOYUAN = "西昌学院—凉山州高原农业科学研究院研究生联合培养基地"
 KUQIAO = "西昌学院—四川彝州苦荞科技有限公司研究生联合培养基地"
 YANYUAN = "西昌学院—四川盐源苹果产业发展有限公司研究生联合培养基地"
@@ -73,14 +83,14 @@ SHUXING = "西昌学院—成都蜀兴动物药业有限公司研究生联合培
 YALONG = "西昌学院—凉山州雅砻江水电生态渔业有限公司研究生联合培养基地"
 
 CONTACTS = {
-    GAOYUAN: ("615000", "罗永康", "0834-3212001"),
-    KUQIAO: ("615000", "阿西木呷", "0834-3861001"),
-    YANYUAN: ("615700", "海来阿支", "0834-6321002"),
-    FANTAI: ("617061", "刘国栋", "0812-3356001"),
-    MULI: ("615800", "扎西次仁", "0834-6522301"),
-    SHUXING: ("611130", "郑宏伟", "028-82651008"),
-    WUJIN: ("616150", "吉伍木呷", "0834-8302016"),
-    YALONG: ("615600", "杨国华", "0834-6721088"),
+    GAOYUAN: ("615000", "罗永康", "0834-3212001", "luoyk@lsnk.com.cn"),
+    KUQIAO: ("615000", "阿西木呷", "0834-3861001", "axmg@yzkuqiao.com.cn"),
+    YANYUAN: ("615700", "海来阿支", "0834-6321002", "hailaiaz@yyapple.com.cn"),
+    FANTAI: ("617061", "刘国栋", "0812-3356001", "liugd@pzhfttx.com.cn"),
+    MULI: ("615800", "扎西次仁", "0834-6522301", "zhaxicr@mlyak.com.cn"),
+    SHUXING: ("611130", "郑宏伟", "028-82651008", "zhenghw@shuxingvet.com.cn"),
+    WUJIN: ("616150", "吉伍木呷", "0834-8302016", "jiwumg@yjwujin.com.cn"),
+    YALONG: ("615600", "杨国华", "0834-6721088", "yanggh@yljfishery.com.cn"),
 }
 
 
@@ -160,6 +170,10 @@ REQUESTS = [
             ("submit", "", ""),
             ("supervisor_approve", TUTOR,
              "实践内容与学位论文选题紧密结合，基地条件和基地导师指导力量满足要求，同意。"),
+            ("plan_confirm", BASE,
+             "实践计划与研究院苦荞种质资源创新项目的年度安排一致，同意。研究院提供资源圃、田间试验"
+             "地和品质分析实验室，安排专人负责安全教育；田间调查期间由我每周检查一次进度。"),
+            ("college_forward", "secretary", FORWARD_NOTE),
             ("college_approve", "head",
              "经学院审核，实践计划安排合理，保险和安全承诺齐全，同意赴基地开展专业实践。"),
             ("office_approve", OFFICE,
@@ -200,7 +214,8 @@ REQUESTS = [
         steps=[
             ("submit", "", ""),
             ("supervisor_approve", TUTOR, "同意，实践内容与研究方向相关。"),
-            ("college_approve", "secretary", "学院同意，请学科与研究生处审批。"),
+            ("plan_confirm", BASE, "同意。基地可安排不同树龄果园供采样。"),
+            ("college_approve", "head", "学院同意，请学科与研究生处审批。"),
             ("reject", OFFICE,
              "不予批准：该基地协议将于两个月内到期，续签工作尚未启动；本次实践仅七周，达不到专业学"
              "位研究生专业实践时间要求，且实践内容与学位论文研究区域（安宁河流域）关联不足。建议改"
@@ -225,6 +240,9 @@ REQUESTS = [
         steps=[
             ("submit", "", ""),
             ("supervisor_approve", TUTOR, "同意。矿区作业须严格遵守企业安全生产规程，按月报告进展。"),
+            ("plan_confirm", BASE,
+             "同意该实践计划。盆栽与小区试验安排在公司修复示范区，进入矿区须经安全生产培训考核并由"
+             "公司人员陪同。"),
         ],
     ),
     Request(
@@ -245,7 +263,9 @@ REQUESTS = [
         steps=[
             ("submit", "", ""),
             ("supervisor_approve", TUTOR, "同意。高原地区实践须注意防寒和高原反应，按时报告。"),
-            ("college_approve", "secretary", "学院同意，已落实基地督导员和高原安全预案。"),
+            ("plan_confirm", BASE, "同意。育种场提供食宿，疫病调查和采样由我带队。"),
+            ("college_forward", "secretary", FORWARD_NOTE),
+            ("college_approve", "head", "学院同意，已落实基地督导员和高原安全预案。"),
         ],
     ),
     Request(
@@ -263,9 +283,10 @@ REQUESTS = [
         steps=[
             ("submit", "", ""),
             ("supervisor_approve", TUTOR, "同意。"),
-            ("return_to_draft", "secretary",
-             "第二阶段与第一阶段的衔接安排不清楚；实践计划第 2 项未写明检测样本来源和预期成果，"
-             "请与基地导师商定后细化计划再提交。"),
+            # Art 19: the base supervisor sends the plan back with comments.
+            ("return_to_draft", BASE,
+             "第二阶段与第一阶段的衔接安排不清楚；实践计划第 2 项未写明检测样本来源和预期成果。"
+             "请与校内导师商定后细化计划再提交，研发中心可提供牦牛腹泻病料样本。"),
         ],
     ),
     # Art 12(4), 22: the policy ends one day before the practice does — the submit page says so.
@@ -397,10 +418,10 @@ def _fill(req, spec: Request, base, supervisor, today: date) -> None:
     def day(n: int) -> date:
         return today + timedelta(days=n)
 
-    postcode, contact, phone = CONTACTS.get(base.name, ("", "", ""))
+    postcode, contact, phone, email = CONTACTS.get(base.name, ("", "", "", ""))
     req.base, req.base_supervisor = base, supervisor
     req.base_address, req.base_postcode = base.partner.address, postcode
-    req.base_contact, req.base_contact_phone = contact, phone
+    req.base_contact, req.base_contact_phone, req.base_contact_email = contact, phone, email
     req.starts_on, req.ends_on = day(spec.period[0]), day(spec.period[1])
     req.purpose = spec.purpose
     if spec.insurance:
@@ -429,12 +450,17 @@ def _step(req, action: str, who: str, comment: str, people: dict):
         return services.request_submit(req=req, by=req.student, expected=expected)
     if who == TUTOR:
         by = req.student.student_profile.campus_supervisor
+    elif who == BASE:
+        by = req.base_supervisor.user
     elif who == OFFICE:
         by = people[OFFICE]
     else:
         by = people[COLLEGE_PEOPLE[req.student.college.code][who]]
+    if action == "college_forward":
+        return services.request_college_forward(req=req, by=by, comment=comment)
     service = {
         "supervisor_approve": services.request_supervisor_approve,
+        "plan_confirm": services.request_plan_confirm,
         "college_approve": services.request_college_approve,
         "office_approve": services.request_office_approve,
         "return_to_draft": services.request_return,

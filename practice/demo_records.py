@@ -25,8 +25,10 @@ from practice.choices import ClearanceUse, ContactMode, PracticeGrade, TaskStatu
 from practice.choices import RequestState as S
 from practice.contacts import FACE_TO_FACE_YEARLY, month_end, months_between, practice_years
 from practice.demo import (
+    BASE,
     COLLEGE_PEOPLE,
     FANTAI,
+    FORWARD_NOTE,
     GAOYUAN,
     KUQIAO,
     MULI,
@@ -100,11 +102,22 @@ def _student(row, colleges: dict, role) -> int:
 # --- their Annex 2 requests, all approved: some over, some going on ---------------------------
 
 
+PLAN_CONFIRMED = (
+    "同意该实践计划。基地按计划安排实践岗位、试验条件和安全教育，实践期间由我负责日常指导。"
+)
+
+
 def _approved(tutor: str, college: tuple[str, str], office: str) -> list[tuple[str, str, str]]:
+    """Student → tutor → base supervisor (the plan, Art 19) → college head → office. Where the
+    story names the secretary, she checks and forwards the material and the head signs."""
+    who, opinion = college
+    forward = [("college_forward", "secretary", FORWARD_NOTE)] if who == "secretary" else []
     return [
         ("submit", "", ""),
         ("supervisor_approve", TUTOR, tutor),
-        ("college_approve", *college),
+        ("plan_confirm", BASE, PLAN_CONFIRMED),
+        *forward,
+        ("college_approve", "head", opinion),
         ("office_approve", OFFICE, office),
     ]
 
@@ -213,6 +226,27 @@ REQUESTS = [
             ("head", "学院同意。种子生产基地分散，请基地落实交通安全措施。"),
             "同意。请按月报告进展（第二十条）。",
         ),
+    ),
+    # Art 19: the second stage waits for mentor (吉克阿依) to confirm the plan.
+    Request(
+        student="s2024095109", base=GAOYUAN, supervisor="吉克阿依", period=(90, 250),
+        purpose=(
+            "专业实践第二阶段：在凉山州高原农业科学研究院苦荞研究所，将第一阶段在种子生产基地积累"
+            "的种子检验数据用于苦荞品种纯度分子鉴定方法的验证，学习SSR分子标记、DNA指纹图谱构建和"
+            "数据分析方法，参与区域试验品种的纯度复核，为学位论文第四章积累数据。"
+        ),
+        tasks=[
+            ("参加研究院安全教育和分子实验室准入培训", 90, 97),
+            ("苦荞品种SSR分子标记筛选与DNA指纹图谱构建", 98, 190),
+            ("区域试验品种纯度复核与分子鉴定方法验证", 160, 235),
+            ("整理数据，撰写第二阶段专业实践总结报告", 236, 250),
+        ],
+        insurance=("中国人寿保险股份有限公司凉山州分公司", "P513400202600512", 88, 260),
+        steps=[
+            ("submit", "", ""),
+            ("supervisor_approve", TUTOR,
+             "第二阶段与学位论文第四章衔接紧密，研究院分子实验室条件满足要求，同意。"),
+        ],
     ),
     Request(
         student="s2024095202", base=SHUXING, supervisor="唐雪梅", period=(-300, -40),
@@ -1047,7 +1081,7 @@ def _words(req, story: Story) -> dict:
 def _person(req, who: str, people: dict):
     if who == "student":
         return req.student
-    if who == "base":
+    if who == BASE:
         return req.base_supervisor.user
     if who == TUTOR:
         return req.student.student_profile.campus_supervisor

@@ -41,7 +41,7 @@ class SupervisorSelect(forms.Select):
 
 # Sections of the edit page, in the order of the paper form.
 BASE_FIELDS = ["base_type", "base", "other_base_name", "base_address", "base_postcode", "base_contact",
-               "base_contact_phone", "base_supervisor"]  # fmt: skip
+               "base_contact_phone", "base_contact_email", "base_supervisor"]  # fmt: skip
 PERIOD_FIELDS = ["starts_on", "ends_on", "purpose"]
 INSURANCE_FIELDS = ["insurer", "policy_number", "insured_from", "insured_to"]
 PLEDGE_FIELDS = ["pledge_accepted", "pledge_signature", "pledge_date"]
@@ -69,7 +69,10 @@ class RequestForm(forms.ModelForm):
             "insured_to": _date(),
             "pledge_date": _date(),
         }
-        labels = {"base_contact_phone": "基地负责人联系方式（电话）"}
+        labels = {
+            "base_contact_phone": "基地负责人联系方式（电话）",
+            "base_contact_email": "基地负责人联系方式（邮箱）",
+        }
         help_texts = {
             "base": "只能选择运行中的基地；实践期间须在基地协议有效期内（第七条第二项）。",
             "base_supervisor": "只能选择经学校认定且在有效期内的基地导师（第十八条）。",
@@ -168,9 +171,24 @@ class CommentForm(forms.Form):
         label="意见", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000
     )
 
-    def __init__(self, *args, label="意见", **kwargs):
+    def __init__(self, *args, label="意见", stand_in=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["comment"].label = label
+        if stand_in:  # Art 18: the office acting for a base supervisor who cannot act
+            self.fields["reason"] = forms.CharField(
+                label="代基地导师办理的理由",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=1000,
+                error_messages={"required": "请填写代基地导师办理的理由。"},
+                help_text="该生的基地导师目前无法办理（资格撤销、认定过期或待认定）。"
+                "理由将记入办理记录，并注明“学科与研究生处代基地导师”。",
+            )
+
+    def clean_reason(self):
+        text = self.cleaned_data["reason"].strip()
+        if not text:
+            raise ValidationError("请填写代基地导师办理的理由。")
+        return text
 
     def clean_comment(self):
         text = self.cleaned_data["comment"].strip()
@@ -192,3 +210,45 @@ class RequestFilterForm(forms.Form):
         error_messages={"invalid": "请按“年-月”填写实践月份，例如 2026-03。"},
         help_text="该月内处于实践期的申请（已批准实践中或已完成）。",
     )
+
+
+class ForwardForm(forms.Form):
+    """The college secretary's check before the head decides (logged, not a state change)."""
+
+    comment = forms.CharField(
+        label="核对说明",
+        required=False,
+        max_length=1000,
+        initial="材料已核对，转学院负责人。",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReplaceSupervisorForm(forms.Form):
+    """Art 18: the college names another supervisor of the same base for a running practice."""
+
+    supervisor = forms.ModelChoiceField(
+        label="新基地导师",
+        queryset=BaseSupervisor.objects.none(),
+        empty_label="请选择本基地的其他基地导师",
+        help_text="只列出本基地已认定且在有效期内、或已提名待认定的基地导师。"
+        "新导师尚未认定的，认定后即可办理；认定前由学科与研究生处代为办理。",
+    )
+    reason = forms.CharField(
+        label="更换理由",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写更换理由。"},
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["supervisor"]
+        field.queryset = choices
+        field.label_from_instance = lambda s: f"{s.name}（{s.title}，{s.get_state_display()}）"
+
+    def clean_reason(self):
+        text = self.cleaned_data["reason"].strip()
+        if not text:
+            raise ValidationError("请填写更换理由。")
+        return text

@@ -58,7 +58,8 @@ def _period_and_base(req) -> list[str]:
     for name, label in (
         ("base_address", "基地地址"),
         ("base_contact", "基地负责人"),
-        ("base_contact_phone", "基地负责人联系方式"),
+        ("base_contact_phone", "基地负责人联系电话"),
+        ("base_contact_email", "基地负责人邮箱"),  # Annex 2: 联系方式（电话、邮箱）
     ):
         if not getattr(req, name).strip():
             found.append(f"请填写{label}。")

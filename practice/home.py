@@ -7,8 +7,8 @@ from django.db.models import Case, Max, Q, When
 from django.urls import reverse
 
 from practice import assessment_checks, contacts, ending, gates, record_selectors, rules
+from practice.choices import REQUEST_REVIEW_STATES, ClearanceState, ClearanceUse
 from practice.choices import AssessmentState as A
-from practice.choices import ClearanceState, ClearanceUse
 from practice.choices import RequestState as S
 from practice.models import PracticeRequest
 from xcu_bases.choices import RoleCode
@@ -46,7 +46,7 @@ def _steps(req, today: date) -> list[dict]:
         found = gates.problems(req)
         detail = f"还有 {len(found)} 项未满足：{found[0]}" if found else "已填写完整，可以提交。"
         return [_step("todo", "提交专业实践申请表（附件2）", detail)]
-    if req.state in (S.SUPERVISOR_REVIEW, S.COLLEGE_REVIEW, S.OFFICE_REVIEW):
+    if req.state in REQUEST_REVIEW_STATES:
         return [
             _step("done", "专业实践申请表已提交"),
             _step("wait", f"等待{req.get_state_display()}"),

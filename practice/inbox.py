@@ -4,11 +4,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from practice import contacts
+from practice import contacts, forwarding
+from practice.choices import REQUEST_RUNNING_STATES, ClearanceState, SupervisorState
 from practice.choices import AssessmentState as A
-from practice.choices import ClearanceState
 from practice.choices import RequestState as S
 from practice.models import PracticeAssessment, PracticeRequest, PublicationClearance
+from practice.selectors import supervisor_unavailable_q
 from xcu_bases import access
 from xcu_bases.choices import RoleCode
 from xcu_bases.inbox import Task, provider
@@ -33,9 +34,9 @@ def _where(req) -> str:
     return base
 
 
-def _waiting(state, **filters):
+def _waiting(state, *conditions, **filters):
     return (
-        PracticeRequest.objects.filter(state=state, **filters)
+        PracticeRequest.objects.filter(*conditions, state=state, **filters)
         .select_related("student", "base")
         .order_by("updated_at")[:100]
     )
@@ -65,23 +66,90 @@ def practice_for_campus_supervisor(user) -> list[Task]:
 
 
 @provider
-def practice_for_college(user) -> list[Task]:
-    if not access.is_college_staff(user):
+def practice_for_base_supervisor(user) -> list[Task]:
+    """Art 19: the plan waits for the base supervisor's confirmation."""
+    if not user.has_role(RoleCode.BASE_SUPERVISOR):
         return []
     return [
-        _task(req, "学院审核", f"{_where(req)}：请审核并填写学院意见。")
-        for req in _waiting(S.COLLEGE_REVIEW, student__college_id=user.college_id)
+        _task(req, "确认实践计划", f"{_where(req)}：请确认实践计划或退回修改（第十九条）。")
+        for req in _waiting(
+            S.PLAN_REVIEW,
+            base_supervisor__user=user,
+            base_supervisor__state=SupervisorState.CERTIFIED,
+        )
     ]
+
+
+@provider
+def practice_for_college(user) -> list[Task]:
+    """The head gives the college's opinion; the secretary checks and forwards to the head."""
+    if not access.is_college_staff(user):
+        return []
+    tasks = []
+    waiting = list(_waiting(S.COLLEGE_REVIEW, student__college_id=user.college_id))
+    if user.has_role(RoleCode.COLLEGE_HEAD):
+        tasks += [
+            _task(req, "学院审核", f"{_where(req)}：请学院负责人审核并签署学院意见。")
+            for req in waiting
+        ]
+    if user.has_role(RoleCode.COLLEGE_SECRETARY):
+        done = forwarding.forwarded_ids(waiting)
+        tasks += [
+            _task(req, "核对材料", f"{_where(req)}：请核对材料齐全后转学院负责人。")
+            for req in waiting
+            if req.pk not in done
+        ]
+    stuck = (
+        PracticeRequest.objects.filter(
+            supervisor_unavailable_q(),
+            state__in=REQUEST_RUNNING_STATES,
+            student__college_id=user.college_id,
+        )
+        .select_related("student", "base", "base_supervisor")
+        .order_by("updated_at")[:100]
+    )
+    tasks += [
+        _task(
+            req, "更换基地导师", f"{_where(req)}：{_supervisor_problem(req)}，请更换（第十八条）。"
+        )
+        for req in stuck
+        if not _awaiting_certification(req)
+    ]
+    return tasks
+
+
+def _supervisor_problem(req) -> str:
+    sup = req.base_supervisor
+    if sup is None:
+        return "没有基地导师"
+    if sup.state == SupervisorState.REVOKED:
+        return f"基地导师{sup.name}资格已撤销"
+    return f"基地导师{sup.name}认定已过期或账号已停用"
+
+
+def _awaiting_certification(req) -> bool:
+    """A nominated replacement waits for the office, not for the college."""
+    return (
+        req.base_supervisor is not None and req.base_supervisor.state == SupervisorState.NOMINATED
+    )
 
 
 @provider
 def practice_for_office(user) -> list[Task]:
     if not access.is_office(user):
         return []
-    return [
+    tasks = [
         _task(req, "学科与研究生处审批", f"{_where(req)}：请审批专业实践申请。")
         for req in _waiting(S.OFFICE_REVIEW)
     ]
+    # Art 18: steps waiting on a base supervisor who cannot act; the office may stand in.
+    stuck = _waiting(S.PLAN_REVIEW, supervisor_unavailable_q())
+    tasks += [
+        _task(req, "代基地导师确认实践计划", f"{_where(req)}：基地导师目前无法办理，可由学科与研究生处"
+              "代为确认（须填写理由），或待学院更换基地导师（第十八条）。")
+        for req in stuck
+    ]  # fmt: skip
+    return tasks
 
 
 # --- Annex 3, clearances and contacts -------------------------------------------------------
@@ -97,9 +165,9 @@ def _assessment_task(assessment, title, detail) -> Task:
     )
 
 
-def _assessments(state, **filters):
+def _assessments(state, *conditions, **filters):
     return (
-        PracticeAssessment.objects.filter(state=state, **filters)
+        PracticeAssessment.objects.filter(*conditions, state=state, **filters)
         .select_related("request__student")
         .order_by("updated_at")[:100]
     )
@@ -122,7 +190,11 @@ def assessments_for_reviewers(user) -> list[Task]:
     if user.has_role(RoleCode.BASE_SUPERVISOR):
         tasks += [
             _assessment_task(a, "基地导师评定", "请评定成绩并填写基地导师意见（第二十四条）。")
-            for a in _assessments(A.BASE_SUPERVISOR_REVIEW, request__base_supervisor__user=user)
+            for a in _assessments(
+                A.BASE_SUPERVISOR_REVIEW,
+                request__base_supervisor__user=user,
+                request__base_supervisor__state=SupervisorState.CERTIFIED,
+            )
         ]
         tasks += [
             Task(
@@ -147,10 +219,7 @@ def assessments_for_reviewers(user) -> list[Task]:
             )
         ]
     if access.is_college_staff(user):
-        tasks += [
-            _assessment_task(a, "学院审核", "请审核考核登记表并填写学院意见。")
-            for a in _assessments(A.COLLEGE_REVIEW, request__student__college_id=user.college_id)
-        ]
+        tasks += _assessments_for_college(user)
     if access.is_office(user):
         tasks += [
             _assessment_task(
@@ -160,6 +229,30 @@ def assessments_for_reviewers(user) -> list[Task]:
                 "后方可归档（第二十四、二十五条）。",
             )
             for a in _assessments(A.OFFICE_REVIEW)
+        ]
+        tasks += [
+            _assessment_task(a, "代基地导师评定", "基地导师目前无法办理，可由学科与研究生处代为评定"
+                             "（须填写理由），或待学院更换基地导师（第十八条）。")
+            for a in _assessments(A.BASE_SUPERVISOR_REVIEW, supervisor_unavailable_q("request__"))
+        ]  # fmt: skip
+    return tasks
+
+
+def _assessments_for_college(user) -> list[Task]:
+    """Annex 3 学院意见: the head signs; the secretary checks and forwards."""
+    waiting = list(_assessments(A.COLLEGE_REVIEW, request__student__college_id=user.college_id))
+    tasks = []
+    if user.has_role(RoleCode.COLLEGE_HEAD):
+        tasks += [
+            _assessment_task(a, "学院审核", "请学院负责人审核考核登记表并签署学院意见。")
+            for a in waiting
+        ]
+    if user.has_role(RoleCode.COLLEGE_SECRETARY):
+        done = forwarding.forwarded_ids(waiting)
+        tasks += [
+            _assessment_task(a, "核对材料", "请核对考核登记表材料齐全后转学院负责人。")
+            for a in waiting
+            if a.pk not in done
         ]
     return tasks
 

@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from practice import rules
 from practice.choices import (
     ASSESSMENT_REVIEW_STATES,
+    REQUEST_REJECT_STATES,
     REQUEST_REVIEW_STATES,
     AssessmentState,
     BaseType,
@@ -178,6 +179,8 @@ class PracticeRequest(ConcurrentTransitionMixin, models.Model):
     base_contact_phone = models.CharField(
         "基地负责人联系方式", max_length=20, blank=True, validators=[phone_validator]
     )
+    # Annex 2 基地负责人联系方式（电话、邮箱）: the form asks for both.
+    base_contact_email = models.EmailField("基地负责人邮箱", blank=True)
     base_supervisor = models.ForeignKey(
         BaseSupervisor,
         on_delete=models.PROTECT,
@@ -249,15 +252,20 @@ class PracticeRequest(ConcurrentTransitionMixin, models.Model):
     def submit(self):
         pass
 
-    @transition(field=state, source=RequestState.SUPERVISOR_REVIEW, target=RequestState.COLLEGE_REVIEW,
+    @transition(field=state, source=RequestState.SUPERVISOR_REVIEW, target=RequestState.PLAN_REVIEW,
                 permission=rules.is_campus_supervisor)  # fmt: skip
     def supervisor_approve(self):
         pass
 
+    @transition(field=state, source=RequestState.PLAN_REVIEW, target=RequestState.COLLEGE_REVIEW,
+                permission=rules.acts_for_base_supervisor)  # fmt: skip
+    def plan_confirm(self):
+        """Art 19: the base supervisor (合作导师) confirms the plan made jointly."""
+
     @transition(field=state, source=RequestState.COLLEGE_REVIEW, target=RequestState.OFFICE_REVIEW,
-                permission=rules.is_college_staff)  # fmt: skip
+                permission=rules.is_college_head)  # fmt: skip
     def college_approve(self):
-        pass
+        """Annex 2 学院意见（负责人签字）: the college head of the student's college."""
 
     @transition(field=state, source=RequestState.OFFICE_REVIEW, target=RequestState.APPROVED,
                 permission=rules.is_office, conditions=[rules.gates_met])  # fmt: skip
@@ -295,7 +303,7 @@ class PracticeRequest(ConcurrentTransitionMixin, models.Model):
             return self.other_base_name.strip() or "（未填写实践单位）"
         return self.base.name if self.base_id else "（未选择基地）"
 
-    @transition(field=state, source=REQUEST_REVIEW_STATES, target=RequestState.REJECTED,
+    @transition(field=state, source=REQUEST_REJECT_STATES, target=RequestState.REJECTED,
                 permission=rules.is_current_reviewer)  # fmt: skip
     def reject(self):
         pass

@@ -37,7 +37,7 @@ STUDENT_KEYS = [
 SUPERVISOR_KEYS = ["name", "gender", "phone", "email"]
 FIELD_KEYS = [
     "base_type", "base", "base_address", "base_postcode", "base_contact", "base_contact_phone",
-    "starts_on", "ends_on", "purpose", "pledge_signature", "pledge_date",
+    "base_contact_email", "starts_on", "ends_on", "purpose", "pledge_signature", "pledge_date",
 ]  # fmt: skip
 
 
@@ -70,12 +70,21 @@ def _opinion(entry: TransitionLog | None) -> dict:
     }
 
 
-def request_opinions(req: PracticeRequest, *, is_draft: bool) -> list[dict]:
-    """The three boxes, each with the latest opinion given after the latest submission.
+# Art 19: the base supervisor's confirmation of the plan, printed next to 导师意见.
+PLAN_CONFIRM = "plan_confirm"
+PLAN_BOX = {
+    "title": "基地导师意见",
+    "lines": ["基地导师", "意见"],
+    "hint": "（确认实践计划）",
+    "signer": "基地导师签字：",
+    "seal": False,
+}
 
-    A draft has none: an opinion on an earlier, returned submission is not printed.
-    """
-    found = {name: None for name, *_ in OPINION_BOXES}
+
+def _latest(req: PracticeRequest, *, is_draft: bool) -> dict[str, TransitionLog | None]:
+    """Per box, the latest entry after the latest submission. A draft has none: an opinion
+    on an earlier, returned submission is not printed."""
+    found = dict.fromkeys([PLAN_CONFIRM, *(name for name, *_ in OPINION_BOXES)])
     if not is_draft:
         log = TransitionLog.objects.for_object(req).select_related("by").order_by("at", "pk")
         for entry in log:
@@ -83,10 +92,21 @@ def request_opinions(req: PracticeRequest, *, is_draft: bool) -> list[dict]:
                 found = dict.fromkeys(found)
             elif entry.transition in found:
                 found[entry.transition] = entry
+    return found
+
+
+def request_opinions(req: PracticeRequest, *, is_draft: bool) -> list[dict]:
+    """The three boxes of the paper form (导师, 学院 — the head's —, 学科与研究生处)."""
+    found = _latest(req, is_draft=is_draft)
     return [
         {"title": title, "signer": signer, "seal": seal, **_opinion(found[name])}
         for name, title, signer, seal in OPINION_BOXES
     ]
+
+
+def plan_confirmation(req: PracticeRequest, *, is_draft: bool) -> dict:
+    """Art 19: who confirmed the plan for the base, what they wrote and when."""
+    return PLAN_BOX | _opinion(_latest(req, is_draft=is_draft)[PLAN_CONFIRM])
 
 
 def _period(values: dict) -> str:
@@ -114,6 +134,7 @@ def annex2_context(
     is_draft: bool,
     filled_on=None,
     opinions: list[dict] | None = None,
+    plan_confirmed: dict | None = None,
 ) -> dict:
     """Everything templates/print/annex2.html shows, as strings, lists and booleans.
 
@@ -124,6 +145,8 @@ def annex2_context(
     values = _values(data)
     if opinions is None:
         opinions = request_opinions(req, is_draft=is_draft)
+    if plan_confirmed is None:
+        plan_confirmed = plan_confirmation(req, is_draft=is_draft)
     return {
         "title": TITLE,
         "serial": serial,
@@ -144,7 +167,9 @@ def annex2_context(
         "period": _period(values),
         "purpose": paragraphs(values["purpose"]),
         "tasks": _tasks(data),
+        "plan_confirmed": plan_confirmed,
         "opinions": opinions,
+        "opinion_rows": [opinions[0], plan_confirmed, *opinions[1:]],
         "note": NOTE,
     }
 

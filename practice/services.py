@@ -9,9 +9,9 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
 from agreements.choices import BaseState
-from practice import gates, rules, snapshot
+from practice import forwarding, gates, rules, snapshot
+from practice.choices import REQUEST_RUNNING_STATES, SupervisorState
 from practice.choices import RequestState as S
-from practice.choices import SupervisorState
 from practice.models import BaseSupervisor, PracticeRequest, PracticeSnapshot
 from xcu_bases import access
 from xcu_bases.choices import RoleCode
@@ -26,6 +26,7 @@ from xcu_bases.workflow import seen as seen
 TRANSITION_LABELS = {
     "submit": "提交申请",
     "supervisor_approve": "校内导师同意",
+    "plan_confirm": "基地导师确认实践计划",
     "college_approve": "学院同意",
     "office_approve": "学科与研究生处批准",
     "return_to_draft": "退回修改",
@@ -33,7 +34,11 @@ TRANSITION_LABELS = {
     "complete": "专业实践完成",
     "certify": "认定基地导师资格",
     "revoke": "撤销基地导师资格",
+    "college_forward": forwarding.FORWARD_LABEL,
+    "replace_supervisor": "更换基地导师",
 }
+# Art 18: the office acting in the base supervisor's place says so in the timeline.
+STAND_IN = "学科与研究生处代基地导师"
 
 
 # Annex 2's name for a refusal; views and tests catch it.
@@ -208,7 +213,9 @@ CHAIN = Chain(
     gaps=lambda req, name: (
         ["学位论文尚未上传（第二十四条）。"] if name == "complete" else gates.problems(req)
     ),
-    not_by_submitter=frozenset({"supervisor_approve", "college_approve", "office_approve"}),
+    not_by_submitter=frozenset(
+        {"supervisor_approve", "plan_confirm", "college_approve", "office_approve"}
+    ),
 )  # fmt: skip
 
 
@@ -238,11 +245,22 @@ def request_submit(*, req, by, expected: Seen) -> PracticeRequest:
         return _transition(locked, "submit", by=by)
 
 
+def stand_in(label: str, comment: str, reason: str) -> tuple[str, str]:
+    """Art 18: the office acting for a base supervisor who cannot act (revoked, expired, not
+    yet certified) gives its reason; the timeline's label and comment say so."""
+    why = _require(reason, "代基地导师办理的理由")
+    return f"{label}（{STAND_IN}）", f"{comment}\n代基地导师办理的理由：{why}"
+
+
 def _review(name, what):
-    def service(*, req, by, expected: Seen, comment: str) -> PracticeRequest:
+    def service(*, req, by, expected: Seen, comment: str, reason: str = "") -> PracticeRequest:
         text = _require(comment, what)
         with transaction.atomic():
-            return _transition(_locked(req.pk, expected), name, by=by, comment=text)
+            locked = _locked(req.pk, expected)
+            label = ""
+            if locked.state == S.PLAN_REVIEW and rules.stands_in_for_base_supervisor(locked, by):
+                label, text = stand_in(TRANSITION_LABELS[name], text, reason)
+            return CHAIN.run(locked, name, by=by, comment=text, label=label)
 
     service.__name__ = f"request_{name}"
     service.__doc__ = f"{TRANSITION_LABELS[name]}: requires {what}."
@@ -250,7 +268,72 @@ def _review(name, what):
 
 
 request_supervisor_approve = _review("supervisor_approve", "校内导师意见")
+# Art 19: the base supervisor (合作导师) confirms the plan, or returns it with comments.
+request_plan_confirm = _review("plan_confirm", "基地导师对实践计划的意见")
 request_college_approve = _review("college_approve", "学院意见")
 request_office_approve = _review("office_approve", "学科与研究生处意见")
 request_return = _review("return_to_draft", "退回修改的意见")
 request_reject = _review("reject", "不予批准的理由")
+
+
+def request_college_forward(*, req, by, comment: str = "") -> PracticeRequest:
+    """The secretary has checked the material and forwards it to the college head (logged)."""
+    with transaction.atomic():
+        locked = _locked(req.pk, None)
+        forwarding.forward(locked, req=locked, by=by, comment=comment, states=S, noun="申请")
+        return locked
+
+
+# --- Art 18: a base supervisor who leaves never leaves a student stuck ------------------------
+
+
+def may_replace_supervisor(req, user) -> bool:
+    """The student's college (or the office) names another supervisor of the same base."""
+    return rules.is_college_staff(req, user) or access.is_office(user)
+
+
+def replacement_base_id(req) -> int | None:
+    if req.base_id:
+        return req.base_id
+    return req.base_supervisor.base_id if req.base_supervisor_id else None
+
+
+def request_replace_supervisor(*, req, by, supervisor, reason: str) -> PracticeRequest:
+    """Art 18: the request's base supervisor is replaced by another supervisor of the same base
+    — certified and valid, or nominated now and certified later by the office. Whatever waits on
+    the base supervisor (the plan confirmation, Annex 3's grade, contacts, clearances) follows
+    the request to the new one once certified; the change is logged on the timeline."""
+    why = _require(reason, "更换理由")
+    with transaction.atomic():
+        locked = _locked(req.pk, None)
+        if not may_replace_supervisor(locked, by):
+            raise PermissionDenied("只有该生所在学院和学科与研究生处可以更换基地导师。")
+        if locked.state not in REQUEST_RUNNING_STATES:
+            raise PracticeError(
+                f"申请当前为“{locked.get_state_display()}”，只有已提交且未结束的专业实践可以更换基地导师。"
+            )
+        old = locked.base_supervisor
+        new = BaseSupervisor.objects.get(pk=supervisor.pk)
+        _check_replacement(locked, old, new)
+        locked.base_supervisor = new
+        locked.save(update_fields=["base_supervisor", "updated_at"])
+        before = f"{old.name}（{old.get_state_display()}）" if old else "（无）"
+        after = f"{new.name}（{new.get_state_display()}）"
+        record_transition(  # no states: the request does not move, its supervisor changes
+            locked, transition="replace_supervisor",
+            transition_label=TRANSITION_LABELS["replace_supervisor"], source="", target="",
+            state_labels=S, by=by, role=_nominating_role(by),
+            comment=f"原基地导师：{before}；新基地导师：{after}。更换理由：{why}",
+        )  # fmt: skip
+        return locked
+
+
+def _check_replacement(req, old, new) -> None:
+    if old is not None and new.pk == old.pk:
+        raise PracticeError("新基地导师与原基地导师相同。")
+    if new.base_id != replacement_base_id(req):
+        raise PracticeError("只能选择本基地的基地导师（第十八条）。")
+    if new.state == SupervisorState.REVOKED:
+        raise PracticeError(f"{new.name}的基地导师资格已被撤销，不能选择。")
+    if new.state == SupervisorState.CERTIFIED and not new.is_valid_on(timezone.localdate()):
+        raise PracticeError(f"{new.name}的基地导师认定已过有效期，不能选择。")

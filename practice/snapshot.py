@@ -5,7 +5,7 @@ from practice.choices import BaseType
 
 FIELDS = [
     "base_type", "base_address", "base_postcode", "base_contact", "base_contact_phone",
-    "starts_on", "ends_on", "purpose", "insurer", "policy_number", "insured_from", "insured_to",
+    "base_contact_email", "starts_on", "ends_on", "purpose", "insurer", "policy_number", "insured_from", "insured_to",
     "pledge_accepted", "pledge_signature", "pledge_date",
 ]  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from practice import assessment_views, record_views, supervisor_views, views
+from practice import assessment_views, college_views, record_views, supervisor_views, views
 
 app_name = "practice"
 
@@ -18,6 +18,22 @@ urlpatterns = [
         views.request_action,
         {"action": "supervisor_approve"},
         name="request_supervisor_approve",
+    ),
+    path(
+        "requests/<int:pk>/plan-confirm/",
+        views.request_action,
+        {"action": "plan_confirm"},
+        name="request_plan_confirm",
+    ),
+    path(
+        "requests/<int:pk>/college-forward/",
+        college_views.request_college_forward,
+        name="request_college_forward",
+    ),
+    path(
+        "requests/<int:pk>/replace-supervisor/",
+        college_views.request_replace_supervisor,
+        name="request_replace_supervisor",
     ),
     path(
         "requests/<int:pk>/college-approve/",
@@ -106,6 +122,11 @@ urlpatterns += [
     ),
     path(
         "assessments/<int:pk>/annex3.pdf", assessment_views.assessment_pdf, name="assessment_pdf"
+    ),
+    path(
+        "assessments/<int:pk>/college-forward/",
+        assessment_views.assessment_college_forward,
+        name="assessment_college_forward",
     ),
 ] + [
     path(

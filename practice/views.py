@@ -11,9 +11,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import ConcurrentTransition
 
-from practice import gates, record_selectors, rules, selectors, services
+from practice import forwarding, gates, record_selectors, rules, selectors, services
+from practice.choices import REQUEST_REJECT_STATES
 from practice.choices import RequestState as S
-from practice.forms import CommentForm, RequestFilterForm, RequestForm, plan_formset
+from practice.forms import (
+    CommentForm,
+    RequestFilterForm,
+    RequestForm,
+    plan_formset,
+)
 from practice.models import PracticeRequest
 from xcu_bases.models import StudentProfile
 from xcu_bases.selectors import timeline
@@ -176,6 +182,10 @@ def request_detail(request, pk):
             "actions": selectors.actions_for(req, request.user),
             "timeline": history,
             "record": record_selectors.record_for(req, request.user, today=timezone.localdate()),
+            "supervisor_notice": selectors.supervisor_notice(req),
+            "replaced_by": selectors.replaced_supervisor(req, data),
+            "replace_url": selectors.replace_url(req, request.user),
+            "forwarded": forwarding.forwarded(req),
         },
     )
 
@@ -213,14 +223,24 @@ ACTIONS = {
         "supervisor_approve",
         services.request_supervisor_approve,
         "导师意见",
-        "同意该生赴基地开展专业实践，申请交学院审核。意见将印在申请表“导师意见”栏。",
-        "已同意，申请已交学院审核。",
+        "同意该生赴基地开展专业实践，申请交基地导师确认实践计划。意见将印在申请表“导师意见”栏。",
+        "已同意，申请已交基地导师确认实践计划。",
+    ),
+    "plan_confirm": (
+        "plan_confirm",
+        services.request_plan_confirm,
+        "基地导师对实践计划的意见",
+        "第十九条：研究生入基地前，实践和研究工作计划由培养单位、合作单位会同研究生、校内导师和"
+        "合作导师共同制订。请核对下列实践计划；同意后申请交学院负责人审核，意见和日期将印在申请表"
+        "“基地导师意见（确认实践计划）”栏。需要修改的，请点“退回修改”并写明意见。",
+        "已确认实践计划，申请已交学院负责人审核。",
     ),
     "college_approve": (
         "college_approve",
         services.request_college_approve,
         "学院意见",
-        "学院同意，申请交学科与研究生处审批。意见将印在申请表“学院意见”栏。",
+        "学院意见由学院负责人签署（附件2“学院意见：负责人签字”）。同意后申请交学科与研究生处审批，"
+        "意见将印在申请表“学院意见”栏。",
         "学院已同意，申请已交学科与研究生处审批。",
     ),
     "office_approve": (
@@ -255,7 +275,9 @@ def request_action(request, pk, action):
     name, service, label, note, success = ACTIONS[action]
     if not selectors.allowed(req, request.user, name):
         return _refused(request, req, name)
-    form = CommentForm(request.POST or None, label=label)
+    form = CommentForm(
+        request.POST or None, label=label, stand_in=selectors.stand_in(req, request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             service(
@@ -263,6 +285,7 @@ def request_action(request, pk, action):
                 by=request.user,
                 expected=_expected(request),
                 comment=form.cleaned_data["comment"],
+                reason=form.cleaned_data.get("reason", ""),
             )
         except services.PracticeError as error:
             messages.error(request, error.message)
@@ -281,6 +304,12 @@ def request_action(request, pk, action):
             "note": note,
             "danger": action in {"reject", "return"},
             "seen": services.seen(req),
+            # Art 19: whoever confirms or returns the plan sees it.
+            "plan": selectors.frozen_data(req) if req.state == S.PLAN_REVIEW else None,
+            "submit_label": "同意该实践计划" if name == "plan_confirm" else "",
+            "return_url": selectors.return_url(req, request.user)
+            if name == "plan_confirm"
+            else "",
         },
     )
 
@@ -288,10 +317,16 @@ def request_action(request, pk, action):
 # Who may ever take each step, whatever the state (the state is checked by the transition).
 _ROLE_RULES = {
     "supervisor_approve": (rules.is_campus_supervisor,),
-    "college_approve": (rules.is_college_staff,),
+    "plan_confirm": (rules.acts_for_base_supervisor,),
+    "college_approve": (rules.is_college_head,),
     "office_approve": (rules.is_office,),
     "return_to_draft": tuple(check for check, _ in rules.STEP_REVIEWER.values()),
-    "reject": tuple(check for check, _ in rules.STEP_REVIEWER.values()),
+    # Art 19: the base supervisor confirms or returns the plan; refusing is not theirs.
+    "reject": tuple(
+        check
+        for state, (check, _) in rules.STEP_REVIEWER.items()
+        if state in REQUEST_REJECT_STATES
+    ),
 }
 
 

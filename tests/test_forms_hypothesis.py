@@ -37,7 +37,7 @@ from practice.assessment_forms import AssessmentForm, completion_formset
 from practice.assessment_printing import render_annex3
 from practice.choices import RequestState as RS
 from practice.forms import RequestForm, plan_formset
-from practice.models import PracticeAssessment, SupervisorContact
+from practice.models import BaseSupervisor, PracticeAssessment, SupervisorContact
 from practice.record_forms import ContactForm as SupervisorContactForm
 from tests.test_upload_safety import World, make_people
 from xcu_bases.forms import ContactForm, FamilyContactForm
@@ -146,6 +146,9 @@ KWARGS = {
     "agreements.forms.BaseProfileForm": lambda w: {"base": w.base()},
     "agreements.forms.AllocationForm": lambda w: {"years": [1, 2, 3]},
     "practice.forms.CommentForm": lambda w: {"label": "意见"},
+    "practice.forms.ReplaceSupervisorForm": lambda w: {
+        "choices": BaseSupervisor.objects.filter(pk=w.supervisor().pk)
+    },
     "practice.record_forms.FileForm": lambda w: {"label": "文件"},
     "practice.record_forms.ThesisForm": lambda w: {"label": "学位论文"},
     "xcu_bases.forms.LoginForm": lambda w: {"request": RequestFactory().post("/login/")},

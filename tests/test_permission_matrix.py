@@ -111,6 +111,11 @@ def _find():
         "req_supervisor": _first(
             PracticeRequest.objects.filter(student__username="student", state="supervisor_review")
         ),
+        "req_plan": _first(
+            PracticeRequest.objects.filter(
+                state="plan_review", base_supervisor__user__username="mentor"
+            )
+        ),
         "req_college": _first(
             PracticeRequest.objects.filter(student__college__code="01", state="college_review")
         ),
@@ -433,13 +438,42 @@ MATRIX: dict[str, Entry] = {
         act={"tutor"},
         target="req_supervisor",
     ),
+    # Art 19: the base supervisor confirms the plan (the office only stands in for one who
+    # cannot act, which is not the case here).
+    "practice:request_plan_confirm": Entry(
+        pk("req_plan"),
+        see={"mentor"},
+        forbid=SEE_REQ_MENTOR - {"mentor"},
+        method=FORM,
+        act={"mentor"},
+        target="req_plan",
+    ),
+    # 学院意见（负责人签字）: the head decides; the secretary checks and forwards (logged).
     "practice:request_college_approve": Entry(
         pk("req_college"),
-        see=COLLEGE1,
-        forbid=SEE_REQ_OTHER01 - COLLEGE1,
+        see={"head"},
+        forbid=SEE_REQ_OTHER01 - {"head"},
         method=FORM,
-        act=COLLEGE1,
+        act={"head"},
         target="req_college",
+    ),
+    "practice:request_college_forward": Entry(
+        pk("req_college"),
+        see={"secretary"},
+        forbid=SEE_REQ_OTHER01 - {"secretary"},
+        method=FORM,
+        act={"secretary"},
+        target="req_college",
+    ),
+    # Art 18: the student's college (or the office) replaces a base supervisor.
+    "practice:request_replace_supervisor": Entry(
+        pk("req"),
+        see=OFFICE | COLLEGE1,
+        forbid=SEE_REQ - OFFICE - COLLEGE1,
+        method=FORM,
+        act=OFFICE | COLLEGE1,
+        target="req",
+        data=lambda o: {"reason": "矩阵"},
     ),
     "practice:request_office_approve": Entry(
         pk("req2_office"),
@@ -449,18 +483,19 @@ MATRIX: dict[str, Entry] = {
         act=OFFICE,
         target="req2_office",
     ),
+    # The college secretary reviews no step of Annex 2 any more (the head signs): 403.
     "practice:request_return": Entry(
         pk("req_supervisor"),
-        see=SEE_REQ_SUPERVISOR - {"student"},
-        forbid={"student"},
+        see=SEE_REQ_SUPERVISOR - {"student", "secretary"},
+        forbid={"student", "secretary"},
         method=FORM,
         act={"tutor"},
         target="req_supervisor",
     ),
     "practice:request_reject": Entry(
         pk("req_supervisor"),
-        see=SEE_REQ_SUPERVISOR - {"student"},
-        forbid={"student"},
+        see=SEE_REQ_SUPERVISOR - {"student", "secretary"},
+        forbid={"student", "secretary"},
         method=FORM,
         act={"tutor"},
         target="req_supervisor",
@@ -573,10 +608,18 @@ MATRIX: dict[str, Entry] = {
     ),
     "practice:assessment_college_approve": Entry(
         pk("asm2_college"),
-        see=COLLEGE2,
-        forbid=OFFICE | {"tutor2"},
+        see={"head2"},
+        forbid=OFFICE | {"tutor2", "secretary2"},
         method=FORM,
-        act=COLLEGE2,
+        act={"head2"},
+        target="asm2_college",
+    ),
+    "practice:assessment_college_forward": Entry(
+        pk("asm2_college"),
+        see={"secretary2"},
+        forbid=OFFICE | {"tutor2", "head2"},
+        method=FORM,
+        act={"secretary2"},
         target="asm2_college",
     ),
     "practice:assessment_archive": Entry(
@@ -589,7 +632,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "practice:assessment_return": Entry(
         pk("asm_office"),
-        see=SEE_REQ_OTHER01,
+        see=SEE_REQ_OTHER01 - {"secretary"},
+        forbid={"secretary"},
         method=FORM,
         act=OFFICE,
         target="asm_office",

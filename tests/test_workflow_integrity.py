@@ -316,10 +316,10 @@ def test_base_eight_office_staff_act_at_once(people, college_a, which):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_annex2_eight_college_staff_approve_at_once(people, base, supervisor, college_a):
+def test_annex2_eight_college_heads_approve_at_once(people, base, supervisor, college_a):
     draft = p_factories.complete_request(people["student_a"], base, supervisor)
     req = p_factories.advance_to(draft, S2.COLLEGE_REVIEW, people)
-    staff = _many("staff", R.COLLEGE_SECRETARY, college=college_a)
+    staff = _many("staff", R.COLLEGE_HEAD, college=college_a)
     log_before, sent_before = logs(req), notifications_of(req).count()
 
     outcomes = race(
@@ -872,12 +872,12 @@ def test_annex1_secretary_who_is_also_office_cannot_pass_the_office_review(peopl
 
 
 @pytest.mark.django_db
-def test_annex2_student_who_is_also_college_secretary_cannot_approve_own_request(
+def test_annex2_student_who_is_also_college_head_cannot_approve_own_request(
     people, base, supervisor, college_a
 ):
     """A member of staff enrolled as a part-time graduate student (在职研究生)."""
     both = _student_ready(
-        "staff_student", college_a, people["tutor_a"], people["secretary_a"], R.COLLEGE_SECRETARY
+        "staff_student", college_a, people["tutor_a"], people["secretary_a"], R.COLLEGE_HEAD
     )
     req = p_factories.complete_request(both, base, supervisor)
     req = p_factories.advance_to(req, S2.COLLEGE_REVIEW, people)
@@ -890,7 +890,7 @@ def test_annex2_student_who_is_also_college_secretary_cannot_approve_own_request
     )
     assert "本人提交" in message
     req = p_services.request_college_approve(
-        req=req, by=people["secretary_a"], expected=seen(req), comment="同意。"
+        req=req, by=people["head_a"], expected=seen(req), comment="同意。"
     )
     assert req.state == S2.OFFICE_REVIEW
 
@@ -915,11 +915,11 @@ def test_annex2_student_who_is_also_office_cannot_approve_own_request(
 
 
 @pytest.mark.django_db
-def test_annex3_student_who_is_also_college_secretary_cannot_approve_own_assessment(
+def test_annex3_student_who_is_also_college_head_cannot_approve_own_assessment(
     people, base, supervisor, college_a
 ):
     both = _student_ready(
-        "staff_student", college_a, people["tutor_a"], people["secretary_a"], R.COLLEGE_SECRETARY
+        "staff_student", college_a, people["tutor_a"], people["secretary_a"], R.COLLEGE_HEAD
     )
     req = p_factories.advance_to(
         p_factories.complete_request(both, base, supervisor), S2.APPROVED, people
@@ -936,7 +936,7 @@ def test_annex3_student_who_is_also_college_secretary_cannot_approve_own_assessm
     )
     assert "本人提交" in message
     assessment = a3.assessment_college_approve(
-        assessment=assessment, by=people["secretary_a"], expected=seen(assessment),
+        assessment=assessment, by=people["head_a"], expected=seen(assessment),
         comment="同意。",
     )  # fmt: skip
     assert assessment.state == A.OFFICE_REVIEW

@@ -89,10 +89,14 @@ class Chain:
     # Approvals the person who submitted the current round may not give, whatever roles they hold.
     not_by_submitter: frozenset = frozenset()
 
-    def run(self, obj, name: str, *, by, comment: str = ""):
-        """Run one transition on a locked object; save it and log it, or refuse."""
+    def run(self, obj, name: str, *, by, comment: str = "", label: str = ""):
+        """Run one transition on a locked object; save it and log it, or refuse.
+
+        ``label`` replaces the transition's usual name in the log (e.g. someone acting in
+        another's place says so).
+        """
         method = getattr(obj, name)
-        label = self.labels[name]
+        label = label or self.labels[name]
         if not can_proceed(method, check_conditions=False):
             raise WorkflowError(
                 f"{self.noun}当前状态为“{obj.get_state_display()}”，不能执行“{label}”。"

@@ -1,5 +1,7 @@
 """Annex 2 in a browser: the demo student (赵雨桐, coursework confirmed) fills the practice
-request and submits it; her campus supervisor approves it from the inbox."""
+request and submits it; then the chain, each from the inbox: her campus supervisor approves, the
+base supervisor confirms the plan (Art 19), the college secretary checks and forwards, the
+college head signs the college's opinion, the graduate office approves."""
 
 from datetime import timedelta
 
@@ -11,6 +13,7 @@ from agreements.models import Base
 from practice import services
 from practice.models import BaseSupervisor, PracticeRequest
 from tests.browser.conftest import PHONE, log_in, screenshot
+from xcu_bases.demo import DEMO_PASSWORD
 from xcu_bases.models import User
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -23,7 +26,14 @@ PURPOSE = (
 
 def _base_and_supervisor(starts_on, ends_on):
     """An active base of the student's college whose agreement covers the period, and a
-    certified supervisor there. The demo may not have one yet: create it as the people would."""
+    certified supervisor there (mentor's, where it fits). The demo may not have one yet: create
+    it as the people would."""
+    mentor = BaseSupervisor.objects.selectable().filter(user__username="mentor").first()
+    if (
+        mentor
+        and mentor.base.agreements.filter(starts_on__lte=starts_on, ends_on__gte=ends_on).exists()
+    ):
+        return mentor.base, mentor
     bases = Base.objects.filter(
         state="active",
         college__code="01",
@@ -58,7 +68,16 @@ def _base_and_supervisor(starts_on, ends_on):
     return base, supervisor
 
 
-def test_student_files_annex2_and_tutor_approves_from_the_inbox(
+def _supervisor_login(supervisor) -> str:
+    """The base supervisor's account; one the office created gets the demo password here."""
+    account = supervisor.user
+    if account.username != "mentor":
+        account.set_password(DEMO_PASSWORD)
+        account.save(update_fields=["password"])
+    return account.username
+
+
+def test_student_files_annex2_and_it_goes_along_the_chain_from_each_inbox(
     page, browser, live_demo, tmp_path
 ):
     url = live_demo.url
@@ -84,6 +103,7 @@ def test_student_files_annex2_and_tutor_approves_from_the_inbox(
     page.locator("#id_base_postcode").fill("615000")
     page.locator("#id_base_contact").fill("罗永康")
     page.locator("#id_base_contact_phone").fill("0834-3212001")
+    page.locator("#id_base_contact_email").fill("luoyk@lsnk.com.cn")
     page.locator("#id_base_supervisor").select_option(str(supervisor.pk))
     page.locator("#id_starts_on").fill(starts_on.isoformat())
     page.locator("#id_ends_on").fill(ends_on.isoformat())
@@ -125,19 +145,69 @@ def test_student_files_annex2_and_tutor_approves_from_the_inbox(
     page.get_by_role("link", name="校内导师同意").click()
     page.get_by_label("导师意见").fill("实践内容与学位论文选题一致，同意赴基地开展专业实践。")
     page.get_by_role("button", name="确认校内导师同意").click()
-    expect(page.get_by_text("已同意，申请已交学院审核。")).to_be_visible()
-    expect(page.locator(".state-badge")).to_have_text("学院审核")
+    expect(page.get_by_text("已同意，申请已交基地导师确认实践计划。")).to_be_visible()
+    expect(page.locator(".state-badge")).to_have_text("基地导师确认计划")
     expect(page.get_by_test_id("opinions")).to_contain_text("实践内容与学位论文选题一致")
     screenshot(page, "practice-request-supervisor-approved")
+    _log_out(page)
 
-    # The same page on a phone.
+    # --- Art 19: the base supervisor confirms the plan, on a phone ---------------------------------
     phone = browser.new_context(viewport=PHONE, locale="zh-CN")
     phone_page = phone.new_page()
-    log_in(phone_page, url, "tutor")
-    phone_page.goto(f"{url}{detail_path}")
+    log_in(phone_page, url, _supervisor_login(supervisor))
+    inbox_link = phone_page.locator(f'a.inbox-item[href="{detail_path}"]')
+    expect(inbox_link).to_contain_text("确认实践计划：赵雨桐 的专业实践申请")
+    inbox_link.click()
+    phone_page.get_by_role("link", name="确认实践计划").click()
+    expect(phone_page.get_by_test_id("plan")).to_contain_text("参加基地安全教育")
+    screenshot(phone_page, "practice-plan-confirm-phone")
+    phone_page.get_by_label("基地导师对实践计划的意见").fill(
+        "实践计划与基地年度科研安排一致，同意；基地提供试验田和实验室。"
+    )
+    phone_page.get_by_role("button", name="同意该实践计划").click()
+    expect(phone_page.get_by_text("已确认实践计划，申请已交学院负责人审核。")).to_be_visible()
     expect(phone_page.locator(".state-badge")).to_have_text("学院审核")
     screenshot(phone_page, "practice-request-detail-phone")
     phone.close()
+
+    # --- the college: the secretary checks and forwards, the head signs ---------------------------
+    log_in(page, url, "secretary")
+    inbox_link = page.locator(f'a.inbox-item[href="{detail_path}"]')
+    expect(inbox_link).to_contain_text("核对材料：赵雨桐 的专业实践申请")
+    inbox_link.click()
+    expect(page.get_by_role("link", name="学院同意")).to_have_count(0)
+    page.get_by_role("link", name="材料已核对，转学院负责人").click()
+    page.get_by_role("button", name="确认材料已核对，转学院负责人").click()
+    expect(page.get_by_text("已记录材料核对情况，并通知学院负责人审核。")).to_be_visible()
+    expect(page.get_by_test_id("forwarded")).to_contain_text("杨静")
+    _log_out(page)
+
+    log_in(page, url, "head")
+    inbox_link = page.locator(f'a.inbox-item[href="{detail_path}"]')
+    expect(inbox_link).to_contain_text("学院审核：赵雨桐 的专业实践申请")
+    inbox_link.click()
+    page.get_by_role("link", name="学院同意").click()
+    page.get_by_label("学院意见").fill("经学院审核，实践计划可行，保险和安全承诺齐全，同意。")
+    screenshot(page, "practice-request-college-head")
+    page.get_by_role("button", name="确认学院同意").click()
+    expect(page.get_by_text("学院已同意，申请已交学科与研究生处审批。")).to_be_visible()
+    expect(page.locator(".state-badge")).to_have_text("学科与研究生处审核")
+    _log_out(page)
+
+    # --- the graduate office approves ------------------------------------------------------------
+    log_in(page, url, "office")
+    inbox_link = page.locator(f'a.inbox-item[href="{detail_path}"]')
+    expect(inbox_link).to_contain_text("学科与研究生处审批：赵雨桐 的专业实践申请")
+    inbox_link.click()
+    page.get_by_role("link", name="学科与研究生处批准").click()
+    page.get_by_label("学科与研究生处意见").fill("同意。")
+    page.get_by_role("button", name="确认学科与研究生处批准").click()
+    expect(page.get_by_text("已批准，该生可进入基地开展专业实践。")).to_be_visible()
+    expect(page.locator(".state-badge")).to_have_text("实践中")
+    opinions = page.get_by_test_id("opinions")
+    expect(opinions).to_contain_text("实践计划与基地年度科研安排一致")
+    expect(opinions).to_contain_text("陈志强（学院负责人）")
+    screenshot(page, "practice-request-approved-timeline")
 
 
 def _log_out(page):

@@ -42,6 +42,7 @@ BASE_CONTACT = {
     "base_postcode": "615000",
     "base_contact": "罗永康",
     "base_contact_phone": "0834-3212001",
+    "base_contact_email": "luoyk@example.cn",
 }
 
 
@@ -158,21 +159,26 @@ def complete_request(
 # What each reviewer writes in ``advance_to``, so tests can find it in the log.
 COMMENTS = {
     "supervisor_approve": "实践内容与学位论文选题一致，同意赴基地开展专业实践。",
+    "plan_confirm": "实践计划与基地年度科研安排一致，同意；基地提供试验田和实验室。",
     "college_approve": "经审核，实践计划可行，保险和安全承诺齐全，同意。",
     "office_approve": "同意。请按计划进入基地，每月向校内导师报告实践进展。",
 }
 
 
 def advance_to(req, state, people) -> PracticeRequest:
-    """Walk ``req`` along the chain (student → tutor → college → office) until ``state``."""
+    """Walk ``req`` along the chain (student → tutor → base supervisor → college head → office)
+    until ``state``."""
     student = req.student
     steps = [
         ("draft", lambda r: services.request_submit(req=r, by=student, expected=services.seen(r))),
         ("supervisor_review", lambda r: _approve(r, "supervisor_approve", people["tutor_a"])),
-        ("college_review", lambda r: _approve(r, "college_approve", people["secretary_a"])),
+        ("plan_review", lambda r: _approve(r, "plan_confirm", r.base_supervisor.user)),
+        ("college_review", lambda r: _approve(r, "college_approve", people["head_a"])),
         ("office_review", lambda r: _approve(r, "office_approve", people["office"])),
     ]
-    for source, step in steps:
+    order = [source for source, _ in steps]
+    start = order.index(req.state) if req.state in order else 0
+    for source, step in steps[start:]:
         if req.state == state:
             break
         assert req.state == source, f"cannot walk from {req.state} to {state}"
@@ -254,7 +260,7 @@ def advance_assessment_to(assessment, state, people, *, grade="good"):
             assessment=x, by=people["tutor_a"], expected=services.seen(x),
             comment=ASSESSMENT_COMMENTS["campus_supervisor_approve"])),
         ("college_review", lambda x: a.assessment_college_approve(
-            assessment=x, by=people["secretary_a"], expected=services.seen(x),
+            assessment=x, by=people["head_a"], expected=services.seen(x),
             comment=ASSESSMENT_COMMENTS["college_approve"])),
         ("office_review", lambda x: _archive(x, people, record_services)),
     ]  # fmt: skip

@@ -112,7 +112,7 @@ def test_art24_assessment_goes_from_student_to_archive_and_completes_the_practic
     x = _act(
         "campus_supervisor_approve", x, tutor, ASSESSMENT_COMMENTS["campus_supervisor_approve"]
     )
-    x = _act("college_approve", x, who["secretary_a"], ASSESSMENT_COMMENTS["college_approve"])
+    x = _act("college_approve", x, who["head_a"], ASSESSMENT_COMMENTS["college_approve"])
     assert x.state == A.OFFICE_REVIEW
     record_services.thesis_set(req=x.request, file=thesis_file(), by=student)
     clear_thesis(x.request)  # Art 25: the base has answered the thesis clearance
@@ -129,8 +129,8 @@ def test_art24_assessment_goes_from_student_to_archive_and_completes_the_practic
          R.BASE_SUPERVISOR, mentor, "成绩评定：优秀。工作认真，成果突出。"),
         ("campus_supervisor_approve", A.CAMPUS_SUPERVISOR_REVIEW, A.COLLEGE_REVIEW,
          R.CAMPUS_SUPERVISOR, tutor, ASSESSMENT_COMMENTS["campus_supervisor_approve"]),
-        ("college_approve", A.COLLEGE_REVIEW, A.OFFICE_REVIEW, R.COLLEGE_SECRETARY,
-         who["secretary_a"], ASSESSMENT_COMMENTS["college_approve"]),
+        ("college_approve", A.COLLEGE_REVIEW, A.OFFICE_REVIEW, R.COLLEGE_HEAD,
+         who["head_a"], ASSESSMENT_COMMENTS["college_approve"]),
         ("archive", A.OFFICE_REVIEW, A.ARCHIVED, R.GRADUATE_OFFICE, who["office"],
          ASSESSMENT_COMMENTS["archive"]),
     ]  # fmt: skip
@@ -170,7 +170,7 @@ def test_art24_failed_practice_is_archived_with_its_grade(people, filled):
 APPROVALS = [
     (A.BASE_SUPERVISOR_REVIEW, "base_supervisor_approve", "mentor", "请填写基地导师意见。"),
     (A.CAMPUS_SUPERVISOR_REVIEW, "campus_supervisor_approve", "tutor_a", "请填写校内导师意见。"),
-    (A.COLLEGE_REVIEW, "college_approve", "secretary_a", "请填写学院意见。"),
+    (A.COLLEGE_REVIEW, "college_approve", "head_a", "请填写学院意见。"),
     (A.OFFICE_REVIEW, "archive", "office", "请填写学科与研究生处意见。"),
 ]
 
@@ -208,7 +208,6 @@ def test_art24_grade_given_in_the_wrong_state_is_not_kept(who, filled):
 RETURNS = [
     (A.BASE_SUPERVISOR_REVIEW, "mentor", R.BASE_SUPERVISOR),
     (A.CAMPUS_SUPERVISOR_REVIEW, "tutor_a", R.CAMPUS_SUPERVISOR),
-    (A.COLLEGE_REVIEW, "secretary_a", R.COLLEGE_SECRETARY),
     (A.COLLEGE_REVIEW, "head_a", R.COLLEGE_HEAD),
     (A.OFFICE_REVIEW, "office", R.GRADUATE_OFFICE),
 ]
@@ -259,8 +258,10 @@ INTRUDERS = {
     A.CAMPUS_SUPERVISOR_REVIEW: [
         "student_a", "tutor_b", "mentor", "secretary_a", "office", "other_mentor",
     ],
+    # 学院意见（负责人签字）: the college secretary checks and forwards; she does not decide.
     A.COLLEGE_REVIEW: [
-        "student_a", "tutor_a", "tutor_b", "mentor", "secretary_b", "head_b", "office",
+        "student_a", "tutor_a", "tutor_b", "mentor", "secretary_a", "secretary_b", "head_b",
+        "office",
     ],
     A.OFFICE_REVIEW: [
         "student_a", "tutor_a", "mentor", "secretary_a", "head_a", "secretary_b", "expert",
@@ -407,7 +408,7 @@ def test_art24_two_threads_approving_at_once_make_one_transition(people, draft, 
     assessment = advance_assessment_to(
         complete_assessment(advance_to(draft, S.APPROVED, people)), A.COLLEGE_REVIEW, people
     )
-    heads = [people["secretary_a"], people["head_a"]]
+    heads = [people["head_a"], make_user("head_a2", R.COLLEGE_HEAD, college=college_a)]
     pages = [PracticeAssessment.objects.get(pk=assessment.pk) for _ in heads]
     barrier = threading.Barrier(len(heads))
     outcomes: dict[str, str] = {}
@@ -492,7 +493,7 @@ def test_art24_annex3_of_a_rejected_request_is_refused(people, draft):
 
     waiting = advance_to(draft, S.COLLEGE_REVIEW, people)
     services.request_reject(
-        req=waiting, by=people["secretary_a"], expected=seen(waiting), comment="不予批准。"
+        req=waiting, by=people["head_a"], expected=seen(waiting), comment="不予批准。"
     )
     with pytest.raises(WorkflowError, match="专业实践申请批准后才能填写考核登记表。"):
         a.assessment_create(req=fresh(waiting), by=people["student_a"])

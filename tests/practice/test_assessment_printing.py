@@ -168,7 +168,7 @@ def test_opinions_of_the_chain_with_who_when_and_the_grade(archived):
     }  # fmt: skip
     assert (campus["title"], campus["by"], campus["seal"]) == ("校内导师意见", "张明华", False)
     assert campus["paragraphs"] == [ASSESSMENT_COMMENTS["campus_supervisor_approve"]]
-    assert (college["title"], college["by"], college["seal"]) == ("学院意见", "杨静", True)
+    assert (college["title"], college["by"], college["seal"]) == ("学院意见", "陈志强", True)
     assert college["paragraphs"] == [ASSESSMENT_COMMENTS["college_approve"]]
     assert (office["title"], office["by"], office["seal"]) == (
         "学科与研究生处意见",
@@ -213,7 +213,7 @@ def test_archived_pdf_has_every_value_the_whole_report_and_the_opinions(archived
         PLAN_COMPLETION, "总结报告要求不少于5000字。", FIRST_SENTENCE, LAST_SENTENCE,
         "研究生签名：赵雨桐2026年8月31日",
         *ASSESSMENT_COMMENTS.values(),
-        "（系统记录：吉克曲布，", "（系统记录：张明华，", "（系统记录：杨静，", "（系统记录：罗晓梅，",
+        "（系统记录：吉克曲布，", "（系统记录：张明华，", "（系统记录：陈志强，", "（系统记录：罗晓梅，",
         "成绩评定：优秀良好√合格不合格",
     ]:  # fmt: skip
         assert value.replace(" ", "") in text, value

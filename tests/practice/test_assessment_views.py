@@ -5,6 +5,7 @@ office archives once the thesis is on record. Everyone else gets 404/403 and not
 import pytest
 from django.urls import reverse
 
+from practice import assessment_services as a
 from practice import record_services
 from practice.choices import AssessmentState as A
 from practice.choices import RequestState as S
@@ -182,7 +183,7 @@ def test_the_whole_chain_through_the_pages(client, people, filled, mentor):
     assert (assessment.state, assessment.grade) == (A.CAMPUS_SUPERVISOR_REVIEW, "excellent")
     for who, action, target in (
         ("tutor_a", "assessment_campus_supervisor_approve", A.COLLEGE_REVIEW),
-        ("secretary_a", "assessment_college_approve", A.OFFICE_REVIEW),
+        ("head_a", "assessment_college_approve", A.OFFICE_REVIEW),
     ):
         login(client, people[who])
         client.post(url(action, assessment), seen_post(assessment, comment="同意。"))
@@ -303,6 +304,12 @@ def test_inbox_follows_annex3(people, filled, mentor):
     assert [t.title for t in tasks_for(mentor) if "考核登记表" in t.title] == [
         "基地导师评定：赵雨桐 的专业实践考核登记表"
     ]
-    advance_assessment_to(assessment, A.COLLEGE_REVIEW, people)
-    assert any("学院审核" in t.title for t in tasks_for(people["secretary_a"]))
+    assessment = advance_assessment_to(assessment, A.COLLEGE_REVIEW, people)
+    # 学院意见（负责人签字）: the head decides; the secretary checks and forwards.
+    assert any("学院审核" in t.title for t in tasks_for(people["head_a"]))
+    titles = [t.title for t in tasks_for(people["secretary_a"]) if "考核登记表" in t.title]
+    assert titles == ["核对材料：赵雨桐 的专业实践考核登记表"]
+    a.assessment_college_forward(assessment=assessment, by=people["secretary_a"])
+    assert not any("考核登记表" in t.title for t in tasks_for(people["secretary_a"]))
+    assert any("学院审核" in t.title for t in tasks_for(people["head_a"]))
     assert not any("考核登记表" in t.title for t in tasks_for(people["secretary_b"]))

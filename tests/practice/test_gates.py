@@ -322,7 +322,9 @@ def test_annex2_purpose_of_50_characters_is_accepted(people, base, supervisor):
     [
         ("base_address", "请填写基地地址。"),
         ("base_contact", "请填写基地负责人。"),
-        ("base_contact_phone", "请填写基地负责人联系方式。"),
+        ("base_contact_phone", "请填写基地负责人联系电话。"),
+        # Annex 2 基地负责人联系方式（电话、邮箱）: both.
+        ("base_contact_email", "请填写基地负责人邮箱。"),
     ],
 )
 def test_annex2_missing_base_contact_is_refused(people, base, supervisor, field, message):

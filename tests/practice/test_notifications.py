@@ -1,5 +1,5 @@
-"""Who hears what in practice: Annex 2 (campus supervisor → college → office), Annex 3 (base
-supervisor → campus supervisor → college → office), base supervisors (Art 18) and publication
+"""Who hears what in practice: Annex 2 (campus supervisor → base supervisor → college head →
+office), Annex 3 (base supervisor → campus supervisor → college head → office), base supervisors (Art 18) and publication
 clearances (Art 25). The next person gets a task, the student hears returns, refusals and
 results; the actor, other colleges and a refused action notify nobody."""
 
@@ -55,18 +55,20 @@ def _request_step(req, people):
         return services.request_submit(req=req, by=req.student, expected=services.seen(req))
     name, by = {
         S.SUPERVISOR_REVIEW: ("supervisor_approve", "tutor_a"),
-        S.COLLEGE_REVIEW: ("college_approve", "secretary_a"),
+        S.PLAN_REVIEW: ("plan_confirm", "mentor"),
+        S.COLLEGE_REVIEW: ("college_approve", "head_a"),
         S.OFFICE_REVIEW: ("office_approve", "office"),
     }[req.state]
     service = getattr(services, f"request_{name}")
-    return service(req=req, by=people[by], expected=services.seen(req), comment="同意。")
+    actor = req.base_supervisor.user if by == "mentor" else people[by]
+    return service(req=req, by=actor, expected=services.seen(req), comment="同意。")
 
 
 REQUEST_FORWARD = [
     pytest.param(S.DRAFT, [("tutor_a", TASK)], id="submit"),
-    pytest.param(
-        S.SUPERVISOR_REVIEW, [("secretary_a", TASK), ("head_a", TASK)], id="supervisor_approve"
-    ),
+    # Art 19: the plan goes to the base supervisor; the college step to the head.
+    pytest.param(S.SUPERVISOR_REVIEW, [("mentor", TASK)], id="supervisor_approve"),
+    pytest.param(S.PLAN_REVIEW, [("head_a", TASK)], id="plan_confirm"),
     pytest.param(
         S.COLLEGE_REVIEW, [("office", TASK), ("student_a", RESULT)], id="college_approve"
     ),
@@ -90,7 +92,6 @@ def test_request_each_step_forward_tells_the_next_person(state, expected, people
 
 REQUEST_REVIEWERS = [
     pytest.param(S.SUPERVISOR_REVIEW, "tutor_a", id="tutor"),
-    pytest.param(S.COLLEGE_REVIEW, "secretary_a", id="college"),
     pytest.param(S.COLLEGE_REVIEW, "head_a", id="college-head"),
     pytest.param(S.OFFICE_REVIEW, "office", id="office"),
 ]
@@ -122,6 +123,9 @@ REQUEST_REFUSED = [
     (S.SUPERVISOR_REVIEW, services.request_supervisor_approve, "tutor_b"),
     (S.SUPERVISOR_REVIEW, services.request_supervisor_approve, "secretary_a"),
     (S.SUPERVISOR_REVIEW, services.request_college_approve, "secretary_a"),
+    (S.PLAN_REVIEW, services.request_plan_confirm, "tutor_a"),
+    (S.PLAN_REVIEW, services.request_plan_confirm, "office"),
+    (S.COLLEGE_REVIEW, services.request_college_approve, "secretary_a"),
     (S.COLLEGE_REVIEW, services.request_college_approve, "secretary_b"),
     (S.COLLEGE_REVIEW, services.request_college_approve, "head_b"),
     (S.COLLEGE_REVIEW, services.request_return, "tutor_a"),
@@ -144,17 +148,21 @@ def test_request_other_colleges_never_hear(people, draft):
     with captured() as rows:
         req = advance_to(draft, S.APPROVED, people)
     recipients = {n.recipient.username for n in rows}
-    assert recipients == {"tutor_a", "secretary_a", "head_a", "office", "student_a",
+    assert recipients == {"tutor_a", "head_a", "office", "student_a",
                           req.base_supervisor.user.username}  # fmt: skip
     assert not recipients & {"secretary_b", "head_b", "tutor_b", "student_b", "expert"}
 
 
-def test_request_a_tutor_who_is_also_the_secretary_is_not_told_of_her_own_approval(people, draft):
-    people["tutor_a"].roles.add(Role.objects.get(code=R.COLLEGE_SECRETARY))
-    req = advance_to(draft, S.SUPERVISOR_REVIEW, people)
+def test_request_a_base_supervisor_who_is_also_the_head_is_not_told_of_her_own_confirmation(
+    people, draft
+):
+    mentor = draft.base_supervisor.user
+    mentor.roles.add(Role.objects.get(code=R.COLLEGE_HEAD))
+    type(mentor).objects.filter(pk=mentor.pk).update(college=people["head_a"].college)
+    req = advance_to(draft, S.PLAN_REVIEW, people)
     with captured() as rows:
         _request_step(req, people)
-    assert who(rows) == [("head_a", TASK), ("secretary_a", TASK)]
+    assert who(rows) == [("head_a", TASK)]
 
 
 # --- Annex 3: the assessment ---------------------------------------------------------------------
@@ -168,11 +176,7 @@ def assessment(people, draft):
 ASSESSMENT_FORWARD = [
     pytest.param(A.DRAFT, [("mentor", TASK)], id="submit"),
     pytest.param(A.BASE_SUPERVISOR_REVIEW, [("tutor_a", TASK)], id="base_supervisor_approve"),
-    pytest.param(
-        A.CAMPUS_SUPERVISOR_REVIEW,
-        [("secretary_a", TASK), ("head_a", TASK)],
-        id="campus_supervisor_approve",
-    ),
+    pytest.param(A.CAMPUS_SUPERVISOR_REVIEW, [("head_a", TASK)], id="campus_supervisor_approve"),
     pytest.param(A.COLLEGE_REVIEW, [("office", TASK)], id="college_approve"),
 ]
 
@@ -240,6 +244,7 @@ ASSESSMENT_REFUSED = [
     (A.DRAFT, "submit", "student_b"),
     (A.BASE_SUPERVISOR_REVIEW, "base_supervisor_approve", "tutor_a"),
     (A.CAMPUS_SUPERVISOR_REVIEW, "campus_supervisor_approve", "tutor_b"),
+    (A.COLLEGE_REVIEW, "college_approve", "secretary_a"),
     (A.COLLEGE_REVIEW, "college_approve", "secretary_b"),
     (A.COLLEGE_REVIEW, "college_approve", "tutor_a"),
     (A.OFFICE_REVIEW, "archive", "secretary_a"),

@@ -143,7 +143,7 @@ def test_opinions_of_the_chain_with_who_and_when(approved):
         "paragraphs": [COMMENTS["supervisor_approve"]], "by": "张明华",
         "on": f"{today.year}年{today.month}月{today.day}日",
     }  # fmt: skip
-    assert (college["title"], college["by"], college["seal"]) == ("学院意见", "杨静", True)
+    assert (college["title"], college["by"], college["seal"]) == ("学院意见", "陈志强", True)
     assert college["paragraphs"] == [COMMENTS["college_approve"]]
     assert (office["title"], office["by"]) == ("学科与研究生处意见", "罗晓梅")
     assert office["paragraphs"] == [COMMENTS["office_approve"]]
@@ -152,11 +152,12 @@ def test_opinions_of_the_chain_with_who_and_when(approved):
 def test_an_opinion_on_an_earlier_submission_is_not_printed(filled, people):
     req = advance_to(filled, S.COLLEGE_REVIEW, people)
     req = services.request_return(
-        req=req, by=people["secretary_a"], expected=services.seen(req), comment="请补充计划。"
+        req=req, by=people["head_a"], expected=services.seen(req), comment="请补充计划。"
     )
     req = services.request_submit(req=req, by=people["student_a"], expected=services.seen(req))
     opinions = printing.request_opinions(req, is_draft=False)
     assert [o["paragraphs"] for o in opinions] == [[], [], []]
+    assert printing.plan_confirmation(req, is_draft=False)["by"] == ""
     assert printing.request_opinions(req, is_draft=True)[0]["paragraphs"] == []
 
 
@@ -172,7 +173,7 @@ def test_draft_pdf_has_every_value_the_pledge_and_the_watermark_on_every_page(fi
         "赵雨桐", "女", "2024095101", "农业硕士（农艺与种业）（苦荞遗传育种）", "13980012345",
         "zhaoyt@stu.example.cn", "赵建国", "13881500002", "张明华", "13908150001",
         "校外联合培养基地", filled.base.name, "四川省西昌市航天大道三段68号", "615000", "罗永康",
-        "0834-3212001", "吉克曲布", "13882401102", "jikeqb@example.cn",
+        "0834-3212001", "luoyk@example.cn", "吉克曲布", "13882401102", "jikeqb@example.cn",
         "2026年3月2日至2026年8月31日", PURPOSE,
         "参加基地安全教育，熟悉苦荞种质资源圃和田间试验规程", "2026年3月2日至2026年6月1日",
         "一、明确实践目的。", "五、保持联系。", "本人签字：赵雨桐", "2026年2月16日",
@@ -180,7 +181,9 @@ def test_draft_pdf_has_every_value_the_pledge_and_the_watermark_on_every_page(fi
     ]:  # fmt: skip
         assert value.replace(" ", "") in text, value
     assert "导师签字：" in text and text.count("负责人签字：") == 2
-    assert text.count("（公章）") == 2 and text.count("年月日") == 4  # cover date + 3 boxes
+    assert "基地导师意见（确认实践计划）" in text and "基地导师签字：" in text  # Art 19
+    # cover date + the base supervisor's confirmation + 3 boxes
+    assert text.count("（公章）") == 2 and text.count("年月日") == 5
     pages = PdfReader(io.BytesIO(data)).pages
     for n, page in enumerate(pages, start=1):
         page_text = "".join(page.extract_text().split())

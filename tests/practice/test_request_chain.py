@@ -1,4 +1,5 @@
-"""Annex 2 along its chain: student → campus supervisor → college → graduate office (Art 18–22),
+"""Annex 2 along its chain: student → campus supervisor → base supervisor (the plan, Art 19) →
+college head → graduate office (Art 18–22),
 and the base supervisors it needs (Art 18(2)): nominated by the college, certified by the office.
 
 Every test asserts what changed (habit 9): the state, the round, the snapshot, the timeline row
@@ -50,6 +51,7 @@ def _submit(req, by, expected=None):
 
 SERVICES = {
     "supervisor_approve": services.request_supervisor_approve,
+    "plan_confirm": services.request_plan_confirm,
     "college_approve": services.request_college_approve,
     "office_approve": services.request_office_approve,
     "return_to_draft": services.request_return,
@@ -74,8 +76,11 @@ def test_art19_request_goes_from_student_to_office_with_one_log_row_per_step(peo
     assert (req.state, req.round) == (S.SUPERVISOR_REVIEW, 1)
     assert req.submitted_at is not None
     req = _act("supervisor_approve", req, tutor, COMMENTS["supervisor_approve"])
+    assert req.state == S.PLAN_REVIEW
+    mentor = req.base_supervisor.user
+    req = _act("plan_confirm", req, mentor, COMMENTS["plan_confirm"])
     assert req.state == S.COLLEGE_REVIEW
-    req = _act("college_approve", req, people["secretary_a"], COMMENTS["college_approve"])
+    req = _act("college_approve", req, people["head_a"], COMMENTS["college_approve"])
     assert req.state == S.OFFICE_REVIEW
     req = _act("office_approve", req, people["office"], COMMENTS["office_approve"])
 
@@ -86,10 +91,12 @@ def test_art19_request_goes_from_student_to_office_with_one_log_row_per_step(peo
         for log in logs(req)
     ] == [
         ("submit", S.DRAFT, S.SUPERVISOR_REVIEW, R.STUDENT, student, ""),
-        ("supervisor_approve", S.SUPERVISOR_REVIEW, S.COLLEGE_REVIEW, R.CAMPUS_SUPERVISOR, tutor,
+        ("supervisor_approve", S.SUPERVISOR_REVIEW, S.PLAN_REVIEW, R.CAMPUS_SUPERVISOR, tutor,
          COMMENTS["supervisor_approve"]),
-        ("college_approve", S.COLLEGE_REVIEW, S.OFFICE_REVIEW, R.COLLEGE_SECRETARY,
-         people["secretary_a"], COMMENTS["college_approve"]),
+        ("plan_confirm", S.PLAN_REVIEW, S.COLLEGE_REVIEW, R.BASE_SUPERVISOR, mentor,
+         COMMENTS["plan_confirm"]),
+        ("college_approve", S.COLLEGE_REVIEW, S.OFFICE_REVIEW, R.COLLEGE_HEAD,
+         people["head_a"], COMMENTS["college_approve"]),
         ("office_approve", S.OFFICE_REVIEW, S.APPROVED, R.GRADUATE_OFFICE, people["office"],
          COMMENTS["office_approve"]),
     ]  # fmt: skip
@@ -125,17 +132,24 @@ def test_annex2_submission_freezes_what_was_submitted(people, draft):
     assert frozen.data["insurance_scan"] == "人身意外伤害保险保单.pdf"
 
 
-@pytest.mark.parametrize("name", ["supervisor_approve", "college_approve", "office_approve"])
-def test_approval_needs_an_opinion(people, draft, name):
+def _person(people, supervisor, who):
+    return _account(supervisor) if who == "base_supervisor" else people[who]
+
+
+@pytest.mark.parametrize(
+    "name", ["supervisor_approve", "plan_confirm", "college_approve", "office_approve"]
+)
+def test_approval_needs_an_opinion(people, draft, supervisor, name):
     state, who = {
         "supervisor_approve": (S.SUPERVISOR_REVIEW, "tutor_a"),
-        "college_approve": (S.COLLEGE_REVIEW, "secretary_a"),
+        "plan_confirm": (S.PLAN_REVIEW, "base_supervisor"),
+        "college_approve": (S.COLLEGE_REVIEW, "head_a"),
         "office_approve": (S.OFFICE_REVIEW, "office"),
     }[name]
     waiting = advance_to(draft, state, people)
     before = state_of(waiting)
     with pytest.raises(PracticeError, match="请填写"):
-        _act(name, waiting, people[who], comment="  ")
+        _act(name, waiting, _person(people, supervisor, who), comment="  ")
     assert state_of(waiting) == before
 
 
@@ -143,22 +157,26 @@ def test_approval_needs_an_opinion(people, draft, name):
 
 REVIEWERS = [
     (S.SUPERVISOR_REVIEW, "tutor_a", R.CAMPUS_SUPERVISOR),
-    (S.COLLEGE_REVIEW, "secretary_a", R.COLLEGE_SECRETARY),
     (S.COLLEGE_REVIEW, "head_a", R.COLLEGE_HEAD),
     (S.OFFICE_REVIEW, "office", R.GRADUATE_OFFICE),
 ]
 
 
-@pytest.mark.parametrize("state, who, role", REVIEWERS)
-def test_art19_return_needs_a_comment_and_goes_back_to_draft(people, draft, state, who, role):
+@pytest.mark.parametrize(
+    "state, who, role", [*REVIEWERS, (S.PLAN_REVIEW, "base_supervisor", R.BASE_SUPERVISOR)]
+)
+def test_art19_return_needs_a_comment_and_goes_back_to_draft(
+    people, draft, supervisor, state, who, role
+):
+    by = _person(people, supervisor, who)
     waiting = advance_to(draft, state, people)
     before = state_of(waiting)
     with pytest.raises(PracticeError, match="请填写退回修改的意见。"):
-        _act("return_to_draft", waiting, people[who], comment="")
+        _act("return_to_draft", waiting, by, comment="")
     assert state_of(waiting) == before
 
     comment = "实践计划第 2 项时间安排过紧，请与基地导师商定后细化。"
-    _act("return_to_draft", waiting, people[who], comment=comment)
+    _act("return_to_draft", waiting, by, comment=comment)
     returned = fresh(waiting)
     assert (returned.state, returned.round) == (S.DRAFT, 1)
     assert returned.snapshots.count() == 1
@@ -167,7 +185,7 @@ def test_art19_return_needs_a_comment_and_goes_back_to_draft(people, draft, stat
         state,
         S.DRAFT,
         role,
-        people[who],
+        by,
         comment,
     )
     services.check_editable(returned, people["student_a"])  # the student may edit again
@@ -203,7 +221,7 @@ def test_art19_returned_request_is_resubmitted_in_a_new_round_and_the_diff_shows
 ):
     student = people["student_a"]
     waiting = advance_to(draft, S.COLLEGE_REVIEW, people)
-    _act("return_to_draft", waiting, people["secretary_a"], comment="请写明预期成果。")
+    _act("return_to_draft", waiting, people["head_a"], comment="请写明预期成果。")
     returned = fresh(waiting)
 
     services.check_editable(returned, student)
@@ -221,6 +239,7 @@ def test_art19_returned_request_is_resubmitted_in_a_new_round_and_the_diff_shows
     assert [log.transition for log in logs(again)] == [
         "submit",
         "supervisor_approve",
+        "plan_confirm",
         "return_to_draft",
         "submit",
     ]
@@ -260,9 +279,14 @@ INTRUDERS = {
         "student_a", "student_b", "tutor_b", "secretary_a", "secretary_b", "office",
         "base_supervisor", "expert",
     ],
-    S.COLLEGE_REVIEW: [
-        "student_a", "tutor_a", "tutor_b", "secretary_b", "head_b", "office", "base_supervisor",
+    S.PLAN_REVIEW: [
+        "student_a", "student_b", "tutor_a", "tutor_b", "secretary_a", "head_a", "office",
         "expert",
+    ],
+    # 学院意见（负责人签字）: the college secretary checks and forwards; she does not decide.
+    S.COLLEGE_REVIEW: [
+        "student_a", "tutor_a", "tutor_b", "secretary_a", "secretary_b", "head_b", "office",
+        "base_supervisor", "expert",
     ],
     S.OFFICE_REVIEW: [
         "student_a", "tutor_a", "secretary_a", "head_a", "secretary_b", "base_supervisor",
@@ -271,6 +295,7 @@ INTRUDERS = {
 }  # fmt: skip
 APPROVAL = {
     S.SUPERVISOR_REVIEW: "supervisor_approve",
+    S.PLAN_REVIEW: "plan_confirm",
     S.COLLEGE_REVIEW: "college_approve",
     S.OFFICE_REVIEW: "office_approve",
 }
@@ -288,8 +313,21 @@ def test_wrong_person_is_refused_and_nothing_changes(people, draft, supervisor, 
             _submit(waiting, intruder)
     else:
         for name in (APPROVAL[state], "return_to_draft", "reject"):
+            if state == S.PLAN_REVIEW and name == "reject":
+                continue  # not a step of the plan confirmation: see the test below
             with pytest.raises(PermissionDenied):
                 _act(name, waiting, intruder, comment="越权操作")
+    assert state_of(waiting) == before
+
+
+def test_art19_the_base_supervisor_returns_the_plan_but_does_not_refuse_the_request(
+    people, draft, supervisor
+):
+    waiting = advance_to(draft, S.PLAN_REVIEW, people)
+    before = state_of(waiting)
+    for by in (_account(supervisor), people["office"], people["head_a"]):
+        with pytest.raises(PracticeError, match="申请当前状态为“基地导师确认计划”"):
+            _act("reject", waiting, by, comment="不同意")
     assert state_of(waiting) == before
 
 
@@ -345,15 +383,14 @@ def test_page_of_an_earlier_round_is_stale_even_in_the_same_state(people, draft)
     assert fresh(waiting).state == S.SUPERVISOR_REVIEW
 
 
-def test_two_approvals_of_the_same_page_make_one_transition(people, draft):
+def test_two_approvals_of_the_same_page_make_one_transition(people, draft, college_a):
     waiting = advance_to(draft, S.COLLEGE_REVIEW, people)
-    secretary_page = PracticeRequest.objects.get(pk=waiting.pk)
+    deputy = make_user("head_a2", R.COLLEGE_HEAD, college=college_a, name="副院长")
+    deputy_page = PracticeRequest.objects.get(pk=waiting.pk)
     head_page = PracticeRequest.objects.get(pk=waiting.pk)
-    assert services.seen(secretary_page) == services.seen(head_page)
+    assert services.seen(deputy_page) == services.seen(head_page)
 
-    _act(
-        "college_approve", secretary_page, people["secretary_a"], expected=services.seen(head_page)
-    )
+    _act("college_approve", deputy_page, deputy, expected=services.seen(head_page))
     with pytest.raises(AlreadyHandled, match="已被他人处理"):
         _act("college_approve", head_page, people["head_a"], expected=services.seen(head_page))
 

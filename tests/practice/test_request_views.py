@@ -245,7 +245,7 @@ def test_the_whole_form_through_the_page_then_submit(client, people, blank, base
     typed = {
         "base_type": "off_campus", "base": base.pk, "base_address": "四川省西昌市航天大道三段68号",
         "base_postcode": "615000", "base_contact": "罗永康", "base_contact_phone": "0834-3212001",
-        "base_supervisor": supervisor.pk, "starts_on": "2026-03-02", "ends_on": "2026-08-31",
+        "base_contact_email": "luoyk@example.cn", "base_supervisor": supervisor.pk, "starts_on": "2026-03-02", "ends_on": "2026-08-31",
         "purpose": PURPOSE, "insurer": "中国人寿保险股份有限公司凉山分公司",
         "policy_number": "2026513400010086", "insured_from": "2026-03-01",
         "insured_to": "2026-09-30", "pledge_accepted": "on", "pledge_signature": "赵雨桐",
@@ -263,7 +263,9 @@ def test_the_whole_form_through_the_page_then_submit(client, people, blank, base
     assert response.url == url("request_detail", req)
     req = fresh(req)
     assert (req.state, req.round) == (S.SUPERVISOR_REVIEW, 1)
-    assert req.snapshots.get().data["fields"]["base_postcode"]["value"] == "615000"
+    fields = req.snapshots.get().data["fields"]
+    assert fields["base_postcode"]["value"] == "615000"
+    assert fields["base_contact_email"]["value"] == "luoyk@example.cn"
     (log,) = logs(req)
     assert (log.transition, log.by, log.role) == ("submit", people["student_a"], R.STUDENT)
 
@@ -304,13 +306,15 @@ def test_submitted_request_cannot_be_edited(client, people, draft):
 # --- the chain through the pages ---------------------------------------------------------------
 
 
-def test_happy_path_through_the_pages_with_required_comments(client, people, draft):
+def test_happy_path_through_the_pages_with_required_comments(client, people, draft, supervisor):
     login(client, people["student_a"]).post(url("request_submit", draft), seen_post(draft))
     req = fresh(draft)
     assert req.state == S.SUPERVISOR_REVIEW
+    people = {**people, "mentor": supervisor.user}
     steps = [
-        ("tutor_a", "request_supervisor_approve", "supervisor_approve", S.COLLEGE_REVIEW,
+        ("tutor_a", "request_supervisor_approve", "supervisor_approve", S.PLAN_REVIEW,
          R.CAMPUS_SUPERVISOR),
+        ("mentor", "request_plan_confirm", "plan_confirm", S.COLLEGE_REVIEW, R.BASE_SUPERVISOR),
         ("head_a", "request_college_approve", "college_approve", S.OFFICE_REVIEW, R.COLLEGE_HEAD),
         ("office", "request_office_approve", "office_approve", S.APPROVED, R.GRADUATE_OFFICE),
     ]  # fmt: skip
@@ -406,7 +410,7 @@ def test_a_stale_page_is_told_in_chinese_and_nothing_happens_twice(client, peopl
     response = client.post(url("request_return", req), stale, follow=True)
     assert response.status_code == 200
     assert "已被他人处理" in response.text
-    assert fresh(req).state == S.COLLEGE_REVIEW
+    assert fresh(req).state == S.PLAN_REVIEW
     assert len(logs(req, "supervisor_approve")) == 1 and not logs(req, "return_to_draft")
 
 
@@ -501,9 +505,14 @@ def test_inbox_follows_the_request(people, draft):
         req=req, by=people["tutor_a"], expected=services.seen(req), comment="请修改。"
     )
     assert _practice_tasks(people["student_a"]) == [f"退回修改：{name}"]
+    req = advance_to(fresh(req), S.PLAN_REVIEW, people)
+    assert _practice_tasks(req.base_supervisor.user) == [f"确认实践计划：{name}"]  # Art 19
     req = advance_to(fresh(req), S.COLLEGE_REVIEW, people)
-    for who in ("secretary_a", "head_a"):
-        assert _practice_tasks(people[who]) == [f"学院审核：{name}"]
+    assert _practice_tasks(people["head_a"]) == [f"学院审核：{name}"]
+    assert _practice_tasks(people["secretary_a"]) == [f"核对材料：{name}"]
+    services.request_college_forward(req=req, by=people["secretary_a"])
+    assert _practice_tasks(people["secretary_a"]) == []
+    assert _practice_tasks(people["head_a"]) == [f"学院审核：{name}"]
     assert _practice_tasks(people["secretary_b"]) == []
     services.request_college_approve(
         req=req, by=people["head_a"], expected=services.seen(req), comment="同意。"

@@ -89,8 +89,10 @@ def test_art22_demo_draft_with_insurance_ending_a_day_early_shows_the_gate(demo)
 def test_demo_returned_draft_carries_the_reviewers_comment(demo):
     returned = PracticeRequest.objects.get(state=S.DRAFT, round=1)
     (log,) = logs(returned, "return_to_draft")
-    assert log.role == R.COLLEGE_SECRETARY
-    assert "请与基地导师商定后细化计划" in log.comment
+    # Art 19: the base supervisor sent the plan back with comments.
+    assert (log.role, log.source_state) == (R.BASE_SUPERVISOR, S.PLAN_REVIEW)
+    assert log.by == returned.base_supervisor.user
+    assert "细化计划" in log.comment
     assert gates.problems(returned) == []  # the student may resubmit once the plan is refined
 
 
@@ -109,6 +111,29 @@ def test_demo_practice_lies_inside_the_agreement_of_its_base(demo):
         ).exists(), req
         for task in req.tasks.all():
             assert req.starts_on <= task.starts_on <= task.ends_on <= req.ends_on, task
+
+
+def test_art19_demo_mentor_has_a_plan_to_confirm_and_confirmed_the_approved_one(demo):
+    mentor = demo["mentor"]
+    waiting = PracticeRequest.objects.get(state=S.PLAN_REVIEW)
+    assert waiting.base_supervisor.user == mentor
+    assert rules.is_current_reviewer(waiting, mentor)
+    approved = PracticeRequest.objects.get(student__username="student", state=S.APPROVED)
+    (confirmed,) = logs(approved, "plan_confirm")
+    assert (confirmed.by, confirmed.role) == (mentor, R.BASE_SUPERVISOR)
+
+
+def test_demo_college_steps_are_the_heads_and_the_secretary_forwards(demo):
+    for req in PracticeRequest.objects.all():
+        for log in logs(req, "college_approve"):
+            assert log.role == R.COLLEGE_HEAD and log.by.username in {"head", "head2"}, req
+    forwards = [
+        log for req in PracticeRequest.objects.all() for log in logs(req, "college_forward")
+    ]
+    assert forwards and {log.by.username for log in forwards} <= {"secretary", "secretary2"}
+    for assessment in PracticeAssessment.objects.all():
+        for log in logs(assessment, "college_approve"):
+            assert log.role == R.COLLEGE_HEAD, assessment
 
 
 def test_demo_request_waiting_for_the_office_can_be_approved(demo):
