@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 
-from agreements import compliance, services
+from agreements import compliance, governance_rules, services
 from agreements.choices import (
     AllocationState,
     BaseState,
@@ -183,6 +183,12 @@ def governance(base: Base) -> list[tuple[str, list]]:
     return [
         (label, [m for m in members if m.body == value]) for value, label in GovernanceBody.choices
     ]
+
+
+def governance_lines(base: Base) -> list:
+    """The Art 9 and Art 10 lines of the panel, shown again where members are entered."""
+    facts = governance_rules.governance_for(base)
+    return [governance_rules.committee(facts), governance_rules.working_group(facts)]
 
 
 def application_visible(base: Base, user) -> bool:

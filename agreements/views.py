@@ -204,7 +204,12 @@ def governance_edit(request, base):
     return render(
         request,
         "agreements/governance.html",
-        {"base": base, "form": form, "governance": selectors.governance(base)},
+        {
+            "base": base,
+            "form": form,
+            "governance": selectors.governance(base),
+            "lines": selectors.governance_lines(base),
+        },
     )
 
 

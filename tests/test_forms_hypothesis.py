@@ -326,12 +326,12 @@ def page_standard_create(w):
 
 
 def page_base_edit(w):
-    names = {"responsible_college", "participating_colleges", "inspector_name", "inspector_phone"}
+    names = {"responsible_college", "participating_colleges", "inspector"}
     return "secretary_a", reverse("agreements:base_edit", args=[w.base().pk]), names
 
 
 def page_governance(w):
-    names = {"body", "role", "name", "unit", "position", "phone"}
+    names = {"body", "role", "capacity", "name", "unit", "position", "phone"}
     return "secretary_a", reverse("agreements:governance", args=[w.base().pk]), names
 
 
