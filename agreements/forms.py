@@ -246,7 +246,9 @@ class AllocationPayForm(_AmountMixin, forms.Form):
         _amount_fields(self)
         self.fields["amount"].initial = entry.amount
         self.fields["amount_reason"].initial = entry.amount_reason
-        self.fields["paid_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        today = timezone.localdate()
+        self.fields["paid_on"].initial = today
+        self.fields["paid_on"].widget.attrs["max"] = today.isoformat()
         self.order_fields(["paid_on", "voucher_number", "amount", "amount_reason"])
 
     def clean_paid_on(self):
