@@ -77,10 +77,25 @@ class BaseFilterForm(forms.Form):
     )
 
 
+class CollegesField(forms.ModelMultipleChoiceField):
+    """SQLite's driver raises OverflowError on ``pk__in`` with an integer beyond 64 bits
+    (hand-made POST data): no college has such a number, so it is an invalid choice."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            text = str(pk).strip().lstrip("+-")
+            if text.isdigit() and int(text) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice",
+                    params={"value": pk},
+                )  # fmt: skip
+        return super()._check_values(value)
+
+
 class BaseProfileForm(forms.Form):
     """Art 14 colleges and the Art 12(3) inspector."""
 
-    participating_colleges = forms.ModelMultipleChoiceField(
+    participating_colleges = CollegesField(
         label="其他参与学院",
         required=False,
         queryset=College.objects.none(),

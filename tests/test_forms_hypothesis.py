@@ -22,7 +22,7 @@ from hypothesis.extra.django import from_form
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from agreements.models import GovernanceMember
+from agreements.models import FundingEntry, GovernanceMember
 from applications.forms import (
     AgreementDraftForm,
     ApplicationForm,
@@ -145,6 +145,7 @@ KWARGS = {
     "applications.forms.CommentForm": lambda w: {"label": "意见"},
     "agreements.forms.BaseProfileForm": lambda w: {"base": w.base()},
     "agreements.forms.AllocationForm": lambda w: {"years": [1, 2, 3]},
+    "agreements.forms.AllocationPayForm": lambda w: {"entry": FundingEntry(amount=10_000)},
     "practice.forms.CommentForm": lambda w: {"label": "意见"},
     "practice.record_forms.FileForm": lambda w: {"label": "文件"},
     "practice.record_forms.ThesisForm": lambda w: {"label": "学位论文"},

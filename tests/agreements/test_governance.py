@@ -273,3 +273,12 @@ def test_art12_import_matches_the_inspector_to_a_teacher_account(client, people,
     response = post_rows(client, [row("甲基地", inspector="张明华")])
     assert response.status_code == 302
     assert Base.objects.get(name="甲基地").inspector == people["tutor_a"]
+
+
+def test_art14_a_college_number_beyond_64_bits_is_refused_not_a_500(client, people, base):
+    """Hypothesis found it: SQLite's driver raised OverflowError on ``pk__in``."""
+    client.force_login(people["secretary_a"])
+    client.raise_request_exception = True
+    response = client.post(url("base_edit", base), {"participating_colleges": [str(2**63)]})
+    assert response.status_code == 200 and "选择一个有效的选项" in response.text
+    assert not base.participating_colleges.exists()

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from agreements.choices import BaseState
+from agreements.choices import BaseLevel, BaseState
 from agreements.models import Agreement, Base, Partner
 from tests.browser.conftest import log_in, screenshot
 from xcu_bases.dates import add_years
@@ -20,8 +20,13 @@ def make_base():
     """Our own base, so the test does not depend on what the demo seeds."""
     starts = timezone.localdate() - timedelta(days=500)
     partner = Partner.objects.create(name="凉山州现代林业研究所", credit_code="12513400MB1234567X")
+    # Provincial (Art 8): no Art 27 allocations, so the row's worst line is amber, not red.
     base = Base.objects.create(
-        name=NAME, partner=partner, college=College.objects.get(code="01"), plaque_date=starts
+        name=NAME,
+        partner=partner,
+        college=College.objects.get(code="01"),
+        plaque_date=starts,
+        level=BaseLevel.PROVINCIAL,
     )
     Agreement.objects.create(
         base=base, signed_on=starts, starts_on=starts, ends_on=add_years(starts, 5) - timedelta(days=1),
@@ -48,7 +53,7 @@ def test_office_filters_opens_a_base_and_adds_a_course(page, live_demo, tmp_path
     rows = page.locator("table.registry-table tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("凉山州现代林业研究所")
-    expect(rows.first).to_contain_text("需关注")  # no course, project or yearly check yet
+    expect(rows.first).to_contain_text("需关注")  # no course, project, yearly check, committee…
     rows.first.get_by_role("link", name=NAME).click()
 
     panel = page.locator("#compliance")
