@@ -7,9 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from agreements import services
 from agreements.choices import BaseLevel, BaseState
 from agreements.models import Agreement, Base, Partner
 from tests.browser.conftest import log_in, screenshot
+from xcu_bases.creditcode import check_character
 from xcu_bases.dates import add_years
 from xcu_bases.models import College, User
 
@@ -93,3 +95,38 @@ def test_registry_and_base_page_on_a_phone(phone_page, live_demo):
     expect(phone_page.get_by_test_id("compliance-project")).to_contain_text("第二十八条")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone_page, "base-detail-phone")
+
+
+def test_art27_office_records_the_payment_of_a_planned_allocation(page, live_demo):
+    """Planned at the plaque, due 100 days ago: red on the panel; the office records the
+    payment with its document number and the totals move from 计划拨付 to 已拨付."""
+    plaque = timezone.localdate() - timedelta(days=100)
+    code17 = "91513400MA6XCU027"
+    partner = Partner.objects.create(
+        name="凉山州测试经费单位", credit_code=code17 + check_character(code17)
+    )
+    base = Base.objects.create(
+        name="西昌学院—凉山州测试经费单位研究生联合培养基地",
+        partner=partner,
+        college=College.objects.get(code="01"),
+        plaque_date=plaque,
+    )
+    Base.objects.filter(pk=base.pk).update(state=BaseState.ACTIVE)
+    services.allocations_create(base=base, by=User.objects.get(username="office"))
+
+    log_in(page, live_demo.url, "office")
+    page.goto(f"{live_demo.url}/agreements/{base.pk}/")
+    expect(page.get_by_test_id("compliance-funding")).to_contain_text("尚未登记拨付")
+    totals = page.get_by_test_id("funding-totals")
+    expect(totals).to_contain_text("30000.00 元")
+    page.locator("#funding").get_by_role("link", name="登记拨付").first.click()
+    expect(page.get_by_role("heading", name="登记拨付")).to_be_visible()
+    page.get_by_label("拨付凭证号").fill("财拨〔2026〕15号")
+    screenshot(page, "allocation-pay")
+    page.get_by_role("button", name="确认登记拨付").click()
+
+    expect(page.get_by_text("已登记第 1 年建设经费拨付。")).to_be_visible()
+    expect(page.locator("#funding")).to_contain_text("财拨〔2026〕15号")
+    expect(totals).to_contain_text("10000.00 元")
+    expect(page.get_by_test_id("compliance-funding")).to_contain_text("已拨付：第 1 年")
+    screenshot(page, "base-funding-paid")
