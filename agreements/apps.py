@@ -9,4 +9,4 @@ class AgreementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from agreements import notifications  # noqa: F401  (registers notification rules)
+        from agreements import inbox, notifications  # noqa: F401  (inbox, notifications)

@@ -21,6 +21,19 @@ class GovernanceBody(models.TextChoices):
     WORKING_GROUP = "working_group", "基地工作小组（第十条）"
 
 
+class GovernanceCapacity(models.TextChoices):
+    """Whom a member represents: Art 9 names who sits on the management committee, Art 10 who
+    leads the working group (the college head) and who is its deputy (a partner department head)."""
+
+    SCHOOL_LEADER = "school_leader", "分管研究生教育校领导"
+    PARTNER = "partner", "合作单位"
+    PARTNER_DEPT_HEAD = "partner_dept_head", "合作单位部门负责人"
+    GRADUATE_OFFICE = "graduate_office", "学科与研究生处"
+    COLLEGE_HEAD = "college_head", "学院负责人"
+    COLLEGE_STAFF = "college_staff", "学院工作人员"
+    OTHER = "other", "其他"
+
+
 class GovernanceRole(models.TextChoices):
     LEADER = "leader", "组长"
     DEPUTY = "deputy", "副组长"
@@ -37,6 +50,14 @@ class FundingKind(models.TextChoices):
     SPENDING = "spending", "经费支出"
 
 
+class AllocationState(models.TextChoices):
+    """Art 27: a yearly allocation is planned at establishment and paid when the office records
+    its payment date and document number. Spending rows have no state ("")."""
+
+    PLANNED = "planned", "计划拨付"
+    PAID = "paid", "已拨付"
+
+
 class ProjectLevel(models.TextChoices):
     """Art 28: city level or higher, or contract projects, are encouraged."""
 
@@ -44,3 +65,4 @@ class ProjectLevel(models.TextChoices):
     PROVINCIAL = "provincial", "省部级"
     CITY = "city", "市厅级"
     CONTRACT = "contract", "横向"
+    OTHER = "other", "其他"

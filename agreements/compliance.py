@@ -1,7 +1,8 @@
 """The rules the system watches for every base: one module, used by the base's
 panel, the registry's filters and (later) the reminders.
 
-Each line is red / amber / green and cites the article it comes from.
+Each line is red / amber / green and cites the article it comes from. The governance lines
+(Art 9, 10, 12(3), 14, 17) live in ``agreements.governance_rules``.
 """
 
 from collections import defaultdict
@@ -11,31 +12,44 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from agreements.choices import FundingKind
+from agreements import governance_rules
+from agreements.choices import AllocationState, BaseLevel, FundingKind
+from agreements.governance_rules import GovernanceFacts
+from agreements.lines import AMBER, GREEN, LABELS, ORDER, RED, Line
 from practice import contacts
 from xcu_bases.dates import add_months, add_years
 
-RED, AMBER, GREEN = "red", "amber", "green"
-ORDER = {RED: 0, AMBER: 1, GREEN: 2}
-LABELS = {RED: "需立即处理", AMBER: "需关注", GREEN: "正常"}
+__all__ = ["AMBER", "GREEN", "LABELS", "ORDER", "RED", "Line"]
 
 EXPIRY_AMBER_MONTHS = 6  # remind 6 months ahead
 EXPIRY_RED_MONTHS = 3  # and 3 months ahead
 FUNDED_YEARS = 3  # Art 27: the first three years
 YEARLY_ALLOCATION = 10_000  # yuan
+# Art 27 applies to bases established once the regulation is in force (Art 31: from its
+# issue). The text gives the approval dates, the last being 13 July 2025; the issue cannot be
+# earlier. Bases plaqued before it get no automatic allocations.
+ART27_IN_FORCE = date(2025, 7, 13)
+OVERDUE_RED_DAYS = 90  # an allocation unpaid 90 days after it was due turns red
 
 
 @dataclass(frozen=True)
-class Line:
-    key: str
-    title: str
-    article: str
-    status: str
-    detail: str
+class Allocation:
+    """One yearly allocation (Art 27) as the panel needs it."""
 
-    @property
-    def label(self) -> str:
-        return LABELS[self.status]
+    due_on: date
+    paid: bool
+
+
+def automatic_allocations(level: str, plaque_date: date | None) -> bool:
+    """Art 27 (and Art 8 for provincial and national bases): whether a base established on
+    ``plaque_date`` gets its three yearly allocations planned automatically."""
+    return level == BaseLevel.SCHOOL and plaque_date is not None and plaque_date >= ART27_IN_FORCE
+
+
+def allocation_due_on(plaque_date: date, year_no: int) -> date:
+    """Year 1 is due at the plaque (the base is established, Art 7(5)); years 2 and 3 one and
+    two years later."""
+    return add_years(plaque_date, year_no - 1)
 
 
 @dataclass
@@ -46,10 +60,24 @@ class Facts:
     ends_on: date | None = None
     courses: int = 0  # within that agreement's term
     projects: int = 0
-    funded_years: set[int] = field(default_factory=set)
     checked_years: set[int] = field(default_factory=set)  # yearly checks, by agreement year
-    established: bool = True  # plaque awarded (Art 7(5)); funding starts then
+    plaque_date: date | None = None  # established (Art 7(5)); funding starts then
+    level: str = BaseLevel.SCHOOL
+    allocations: dict[int, Allocation] = field(default_factory=dict)  # by year (Art 27)
     practices: list = field(default_factory=list)  # practice.contacts.Practice, students there now
+    governance: GovernanceFacts = field(default_factory=GovernanceFacts)
+
+    @property
+    def established(self) -> bool:
+        return self.plaque_date is not None
+
+    @property
+    def paid_years(self) -> list[int]:
+        return sorted(n for n, a in self.allocations.items() if a.paid)
+
+    @property
+    def planned_years(self) -> list[int]:
+        return sorted(n for n, a in self.allocations.items() if not a.paid)
 
 
 def yearly_checks_at(bases) -> dict[int, set[int]]:
@@ -88,25 +116,29 @@ def facts_for(base) -> Facts:
     practices = contacts.practices_at([base.pk])[base.pk]
     check_years = yearly_checks_at([base.pk])[base.pk]
     agreement = base.agreements.order_by("-ends_on").first()
+    allocations = {
+        year_no: Allocation(due_on, state == AllocationState.PAID)
+        for year_no, due_on, state in base.funding.filter(kind=FundingKind.ALLOCATION).values_list(
+            "year_no", "due_on", "state"
+        )
+    }
+    facts = Facts(
+        plaque_date=base.plaque_date,
+        level=base.level,
+        allocations=allocations,
+        practices=practices,
+        governance=governance_rules.governance_for(base),
+    )
     if agreement is None:
-        return Facts(established=base.plaque_date is not None, practices=practices)
+        return facts
     term = Q(starts_on__lte=agreement.ends_on) & (
         Q(ends_on__isnull=True) | Q(ends_on__gte=agreement.starts_on)
     )
-    return Facts(
-        starts_on=agreement.starts_on,
-        ends_on=agreement.ends_on,
-        courses=base.courses.filter(term).count(),
-        projects=base.projects.filter(term).count(),
-        established=base.plaque_date is not None,
-        funded_years=set(
-            base.funding.filter(kind=FundingKind.ALLOCATION, year_no__isnull=False).values_list(
-                "year_no", flat=True
-            )
-        ),
-        practices=practices,
-        checked_years=agreement_years_checked(agreement.starts_on, check_years),
-    )
+    facts.starts_on, facts.ends_on = agreement.starts_on, agreement.ends_on
+    facts.courses = base.courses.filter(term).count()
+    facts.projects = base.projects.filter(term).count()
+    facts.checked_years = agreement_years_checked(agreement.starts_on, check_years)
+    return facts
 
 
 def _in_term(model):
@@ -131,15 +163,19 @@ def with_facts(queryset):
     from agreements.models import Course, FundingEntry, JointProject
 
     allocation = FundingEntry.objects.filter(base=OuterRef("pk"), kind=FundingKind.ALLOCATION)
+    per_year = {}
+    for n in range(1, FUNDED_YEARS + 1):
+        year = allocation.filter(year_no=n)
+        per_year[f"allocation_due_{n}"] = Subquery(year.values("due_on")[:1])
+        per_year[f"allocation_paid_{n}"] = Exists(year.filter(state=AllocationState.PAID))
     return queryset.annotate(
         agreement_starts=latest_agreement("starts_on"),
         agreement_ends=latest_agreement("ends_on"),
     ).annotate(
         n_courses=_in_term(Course),
         n_projects=_in_term(JointProject),
-        **{
-            f"funded_{n}": Exists(allocation.filter(year_no=n)) for n in range(1, FUNDED_YEARS + 1)
-        },
+        **per_year,
+        **governance_rules.annotations(),
     )
 
 
@@ -151,10 +187,18 @@ def facts_from_annotations(base, practices=(), check_years=()) -> Facts:
         ends_on=base.agreement_ends,
         courses=base.n_courses,
         projects=base.n_projects,
-        funded_years={n for n in range(1, FUNDED_YEARS + 1) if getattr(base, f"funded_{n}")},
-        established=base.plaque_date is not None,
+        plaque_date=base.plaque_date,
+        level=base.level,
+        allocations={
+            n: Allocation(
+                getattr(base, f"allocation_due_{n}"), getattr(base, f"allocation_paid_{n}")
+            )
+            for n in range(1, FUNDED_YEARS + 1)
+            if getattr(base, f"allocation_due_{n}") is not None
+        },
         practices=list(practices),
         checked_years=agreement_years_checked(base.agreement_starts, check_years),
+        governance=governance_rules.from_annotations(base),
     )
 
 
@@ -166,6 +210,7 @@ def lines(facts: Facts, *, today: date) -> list[Line]:
         yearly_checks(facts, today),
         funding(facts, today),
         supervision(facts, today),
+        *governance_rules.lines(facts.governance, plaque_date=facts.plaque_date, today=today),
     ]
 
 
@@ -255,20 +300,46 @@ def yearly_checks(facts: Facts, today: date) -> Line:
 
 
 def funding(facts: Facts, today: date) -> Line:
-    """Art 27: 10,000 yuan a year for each of the first three years, recorded."""
-    title, article = "建设经费（前三年每年 1 万元）", "第二十七条"
+    """Art 27: 10,000 yuan a year for each of the first three years, planned at establishment
+    and paid when the office records it; amber once a year is due unpaid, red 90 days later."""
+    key, title, article = "funding", "建设经费（前三年每年 1 万元）", "第二十七条"
     if not facts.established:
-        return Line("funding", title, article, GREEN, "基地尚未挂牌，挂牌后登记前三年拨款。")
-    if facts.starts_on is None:
-        return Line("funding", title, article, AMBER, "没有协议期限，无法核对经费。")
-    started = [n for n in range(1, FUNDED_YEARS + 1) if add_years(facts.starts_on, n - 1) <= today]
-    missing = [n for n in started if n not in facts.funded_years]
-    if missing:
-        years = "、".join(f"第 {n} 年" for n in missing)
-        return Line("funding", title, article, AMBER, f"未登记拨款：{years}。")
-    if len(started) < FUNDED_YEARS:
-        return Line("funding", title, article, GREEN, f"已登记前 {len(started)} 年拨款。")
-    return Line("funding", title, article, GREEN, "前三年拨款均已登记。")
+        return Line(key, title, article, GREEN, "基地尚未挂牌，挂牌后列入前三年计划拨付。",
+                    applies=False)  # fmt: skip
+    automatic = automatic_allocations(facts.level, facts.plaque_date)
+    if not automatic and not facts.allocations:
+        return Line(key, title, article, GREEN, _why_not(facts), applies=False)
+    years = range(1, FUNDED_YEARS + 1) if automatic else sorted(facts.allocations)
+    overdue = []  # (year, due on, days overdue)
+    for n in years:
+        allocation = facts.allocations.get(n)
+        due_on = allocation.due_on if allocation else allocation_due_on(facts.plaque_date, n)
+        if due_on <= today and not (allocation and allocation.paid):
+            overdue.append((n, due_on, (today - due_on).days))
+    if overdue:
+        status = RED if any(days >= OVERDUE_RED_DAYS for *_, days in overdue) else AMBER
+        text = "；".join(
+            f"第 {n} 年应于 {due:%Y年%m月%d日} 拨付，{'今天到期' if not days else f'已过 {days} 天'}"
+            for n, due, days in overdue
+        )
+        return Line(key, title, article, status, f"{text}，尚未登记拨付。")
+    paid = "、".join(f"第 {n} 年" for n in facts.paid_years)
+    planned = "、".join(
+        f"第 {n} 年（{facts.allocations[n].due_on:%Y年%m月%d日}）" for n in facts.planned_years
+    )
+    parts = [f"已拨付：{paid}" if paid else "", f"计划拨付：{planned}" if planned else ""]
+    return Line(key, title, article, GREEN, "；".join(p for p in parts if p) + "。"
+                if paid or planned else "尚无拨款记录，尚未到拨付日期。")  # fmt: skip
+
+
+def _why_not(facts: Facts) -> str:
+    if facts.level != BaseLevel.SCHOOL:
+        level = BaseLevel(facts.level).label
+        return f"{level}基地按省级要求建设和考核（第八条），学校不自动列支前三年建设经费。"
+    return (
+        f"基地于 {facts.plaque_date:%Y年%m月%d日} 挂牌，早于本办法施行（{ART27_IN_FORCE:%Y年%m月%d日}），"
+        "学校不自动列支前三年建设经费。"
+    )
 
 
 def supervision(facts: Facts, today: date) -> Line:

@@ -11,8 +11,14 @@ name and college: one that exists is left alone, so seeding twice changes nothin
 
 What the panel shows today:
 盐源苹果 — red (agreement ends within three months); 雅砻江渔业 — amber (within six months);
-钒钛生态修复 — amber (no course after half the term); 乌金猪 and 苦荞 (renewed) — green;
+钒钛生态修复 — amber (no course after half the term, no inspector named (Art 12(3)), no
+exchange meeting in 12 months (Art 17)); 乌金猪 and 苦荞 (renewed) — green, full governance;
 会理牧业 — expired; 航天城农旅 — revoked; 苦荞 national, 雅砻江渔业 provincial.
+
+Art 27: only 乌金猪 was plaqued after the regulation came into force (its year 1 paid, years
+2 and 3 planned); the others predate it and their funding line says so. Of the two bases born
+from applications, the office has paid year 1 of the first; the second's year 1 is due and
+unpaid.
 """
 
 from dataclasses import dataclass
@@ -24,9 +30,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from agreements import services
-from agreements.choices import BaseLevel, GovernanceBody, GovernanceRole, MeetingKind, ProjectLevel
-from agreements.compliance import FUNDED_YEARS
-from agreements.models import Agreement, Base, Partner
+from agreements.choices import (
+    AllocationState,
+    BaseLevel,
+    BaseState,
+    FundingKind,
+    GovernanceBody,
+    GovernanceCapacity,
+    GovernanceRole,
+    MeetingKind,
+    ProjectLevel,
+)
+from agreements.models import Agreement, Base, FundingEntry, Partner
 from applications.demo import credit_code, demo_pdf
 from xcu_bases.dates import add_years
 from xcu_bases.models import College, User
@@ -63,7 +78,7 @@ BASES = [
         "head": ("阿西木呷", "董事长", "0834-3861001"),
         "dept_head": ("张德明", "技术研发中心主任", "13882401101"),
         "mentor": ("吉克曲布", "高级农艺师（基地导师）", "13882401102"),
-        "inspector": ("李建平", "13908141101"),
+        "inspector": "tutor",
         "agreement": {"ended_ago": 200},
         "renewal": {"started_ago": 120},
         "levels": [
@@ -115,7 +130,7 @@ BASES = [
         "head": ("海来阿支", "总经理", "0834-6321002"),
         "dept_head": ("周永福", "果树技术部部长", "13882402201"),
         "mentor": ("杨德荣", "高级农艺师（基地导师）", "13882402202"),
-        "inspector": ("王晓燕", "13908141102"),
+        "inspector": "head",
         "agreement": {"ends_in": 58},
         "courses": [("高原苹果矮砧密植栽培实践", 1300, 98, "杨德荣、张明华", 32)],
         "projects": [
@@ -145,7 +160,7 @@ BASES = [
         "head": ("刘国栋", "总经理", "0812-3356001"),
         "dept_head": ("陈文静", "生态修复研究所所长", "13882403301"),
         "mentor": ("赵海波", "正高级工程师（基地导师）", "13882403302"),
-        "inspector": ("杨光明", "13908141103"),
+        "inspector": None,  # Art 12(3): not yet named, the panel says so,
         # Plaque over three years ago on any day of the year: due for the term assessment
         # ("三年一考核", Art 29) that the evaluation demo grades 不合格.
         "agreement": {"started_ago": 1130},
@@ -182,7 +197,7 @@ BASES = [
         "head": ("俄木阿呷", "董事长", "0834-3951003"),
         "dept_head": ("孙立伟", "规划发展部经理", "13882404401"),
         "mentor": ("黄丽萍", "农艺师（基地导师）", "13882404402"),
-        "inspector": ("马志刚", "13908141104"),
+        "inspector": "tutor",
         "agreement": {"started_ago": 800},
         "courses": [],
         "projects": [],
@@ -210,7 +225,7 @@ BASES = [
         "head": ("王志远", "总经理", "0834-7621005"),
         "dept_head": ("吉木子洛", "鱼类增殖站站长", "13882405501"),
         "mentor": ("罗春燕", "高级工程师（基地导师）", "13882405502"),
-        "inspector": ("何志勇", "13908141201"),
+        "inspector": "tutor2",
         "agreement": {"ends_in": 150},
         "levels": [
             ("provincial", 700, "川教函〔{year}〕512号", "认定为四川省研究生联合培养基地。"),
@@ -249,11 +264,13 @@ BASES = [
         "head": ("曲比阿果", "董事长", "0834-8321006"),
         "dept_head": ("阿苦日体", "育种场场长", "13882406601"),
         "mentor": ("李红梅", "畜牧师（基地导师）", "13882406602"),
-        "inspector": ("马海军", "13908141202"),
+        "inspector": "tutor2",
         "agreement": {"started_ago": 200},
         "courses": [("乌金猪保种选育与生态养殖实践", 110, 70, "阿苦日体、何永红", 24)],
         "projects": [
             ("乌金猪肉质性状分子标记辅助选育", "contract", 150, None, "何永红、李红梅", "12.00"),
+            # Art 28: neither a government nor a contract project (其他).
+            ("彝家传统腊肉工艺整理与标准研制", "other", 120, None, "何永红、阿苦日体", ""),
         ],
         "meetings": [
             (160, "exchange", "基地启动暨研究生进站交流会", ""),
@@ -277,7 +294,7 @@ BASES = [
         "head": ("徐光辉", "总经理", "0834-5621007"),
         "dept_head": ("沙马伍各", "养殖技术部部长", "13882407701"),
         "mentor": ("陈小兵", "畜牧师（基地导师）", "13882407702"),
-        "inspector": ("刘德胜", "13908141203"),
+        "inspector": "head2",
         "agreement": {"ended_ago": 40},
         "courses": [("山地黑山羊高效养殖实践", 1500, 84, "沙马伍各、何永红", 32)],
         "projects": [
@@ -306,7 +323,7 @@ BASES = [
         "head": ("郑宏伟", "董事长", "028-82651008"),
         "dept_head": ("冯晓东", "研发中心副主任", "13882408801"),
         "mentor": ("唐雪梅", "研究员（基地导师）", "13882408802"),
-        "inspector": ("蒋文华", "13908141204"),
+        "inspector": "tutor2",
         "agreement": {"started_ago": 760},
         "courses": [("兽用疫苗质量检验综合实践", 500, 56, "唐雪梅、何永红", 40)],
         "projects": [
@@ -359,6 +376,7 @@ def seed_bases(stdout=None) -> int:
     """Create the demo bases that do not exist yet; return how many were created."""
     today = timezone.localdate()
     usernames = {OFFICE, *(u for pair in COLLEGE_PEOPLE.values() for u in pair)}
+    usernames |= {spec["inspector"] for spec in BASES if spec["inspector"]}
     people = {u.username: u for u in User.objects.filter(username__in=usernames)}
     missing = usernames - set(people)
     if missing:
@@ -376,7 +394,10 @@ def seed_bases(stdout=None) -> int:
         # What the daily cron job (manage.py expire_agreements) would have done by now.
         services.base_expire_due()
         for spec, base in built:
+            secretary = people[COLLEGE_PEOPLE[spec["college"]][0]]
+            _funding(base, spec, people[OFFICE], secretary, today)
             _afterwards(spec, base, people[OFFICE], today)
+        _application_bases(people[OFFICE], today)
     if stdout is not None:
         stdout.write(f"演示基地：新建 {len(built)} 个（共 {len(BASES)} 个）。")
     return len(built)
@@ -399,15 +420,14 @@ def _establish(spec: dict, colleges: dict, people: dict, today: date) -> Base:
             _level(base, change, office, today)
     secretary, head = (people[u] for u in COLLEGE_PEOPLE[spec["college"]])
     # Art 12(3): the college appoints the inspector; Art 14: one college coordinates.
-    inspector, inspector_phone = spec["inspector"]
+    inspector = people[spec["inspector"]] if spec["inspector"] else None
     participating = [colleges[code] for code in spec.get("participating", [])]
     services.base_profile_update(
         base=base, by=secretary, responsible_college=college if participating else None,
-        participating_colleges=participating, inspector_name=inspector,
-        inspector_phone=inspector_phone,
+        participating_colleges=participating, inspector=inspector,
     )  # fmt: skip
     _governance(base, spec, head, secretary)
-    _activities(base, spec, first, head, secretary, today)
+    _activities(base, spec, head, secretary, today)
     return base
 
 
@@ -469,32 +489,35 @@ def _level(base: Base, change: tuple, office, today: date) -> None:
 
 
 def _governance(base: Base, spec: dict, head, secretary) -> None:
-    """Art 9: the management committee; Art 10: the base's working group."""
+    """Art 9: the management committee; Art 10: the base's working group; each member with
+    whom they represent."""
     partner = spec["partner"]["name"]
     college = base.college.name
     dean = (head.name, college, "院长", head.phone)
     c, w = GovernanceBody.COMMITTEE, GovernanceBody.WORKING_GROUP
     leader, deputy, member = GovernanceRole.LEADER, GovernanceRole.DEPUTY, GovernanceRole.MEMBER
+    k = GovernanceCapacity
     rows = [
-        (c, leader, *VICE_PRESIDENT),
-        (c, deputy, spec["head"][0], partner, *spec["head"][1:]),
-        (c, member, *OFFICE_HEAD),
-        (c, member, *dean),
-        (w, leader, *dean),
-        (w, deputy, spec["dept_head"][0], partner, *spec["dept_head"][1:]),
-        (w, member, *OFFICE_STAFF),
-        (w, member, secretary.name, college, "研究生秘书", secretary.phone),
-        (w, member, spec["mentor"][0], partner, *spec["mentor"][1:]),
+        (c, leader, k.SCHOOL_LEADER, *VICE_PRESIDENT),
+        (c, deputy, k.PARTNER, spec["head"][0], partner, *spec["head"][1:]),
+        (c, member, k.GRADUATE_OFFICE, *OFFICE_HEAD),
+        (c, member, k.COLLEGE_HEAD, *dean),
+        (w, leader, k.COLLEGE_HEAD, *dean),
+        (w, deputy, k.PARTNER_DEPT_HEAD, spec["dept_head"][0], partner, *spec["dept_head"][1:]),
+        (w, member, k.GRADUATE_OFFICE, *OFFICE_STAFF),
+        (w, member, k.COLLEGE_STAFF, secretary.name, college, "研究生秘书", secretary.phone),
+        (w, member, k.PARTNER, spec["mentor"][0], partner, *spec["mentor"][1:]),
     ]
-    for body, role, name, unit, position, phone in rows:
+    for body, role, capacity, name, unit, position, phone in rows:
         services.governance_member_add(
-            base=base, by=secretary, body=body, role=role, name=name, unit=unit,
-            position=position, phone=phone,
+            base=base, by=secretary, body=body, role=role, capacity=capacity, name=name,
+            unit=unit, position=position, phone=phone,
         )  # fmt: skip
 
 
-def _activities(base: Base, spec: dict, first: Term, head, secretary, today: date) -> None:
-    """What the college secretary enters over the years: Art 17, Art 28, Art 27."""
+def _activities(base: Base, spec: dict, head, secretary, today: date) -> None:
+    """What the college secretary enters over the years: Art 17, Art 28 (Art 27 spending
+    comes once the office has paid, ``_funding``)."""
     _meetings(base, spec, head, secretary, today)
     for title, ago, days, people, hours in spec["courses"]:
         starts = today - timedelta(days=ago)
@@ -507,9 +530,8 @@ def _activities(base: Base, spec: dict, first: Term, head, secretary, today: dat
             base=base, by=secretary, title=title, level=ProjectLevel(level),
             starts_on=today - timedelta(days=ago),
             ends_on=today - timedelta(days=ended_ago) if ended_ago is not None else None,
-            people=people, funding=Decimal(funding),
+            people=people, funding=Decimal(funding) if funding else None,
         )  # fmt: skip
-    _spending(base, spec, first, secretary, today)
 
 
 def _meetings(base: Base, spec: dict, head, secretary, today: date) -> None:
@@ -530,16 +552,22 @@ def _meetings(base: Base, spec: dict, head, secretary, today: date) -> None:
         )  # fmt: skip
 
 
-def _spending(base: Base, spec: dict, first: Term, secretary, today: date) -> None:
-    """Art 27: what each funded year's 10,000 yuan went on, with the voucher."""
+def _funding(base: Base, spec: dict, office, secretary, today: date) -> None:
+    """Art 27: the office pays each allocation that has come due (three weeks after its due
+    date, with the finance office's document number); the college then spends from what was
+    paid, with the voucher. Allocations not yet due stay planned."""
     partner = spec["partner"]["name"]
-    for year_no in range(1, FUNDED_YEARS + 1):
-        year_start = add_years(first.starts_on, year_no - 1)
+    due = base.funding.filter(
+        kind=FundingKind.ALLOCATION, state=AllocationState.PLANNED, due_on__lte=today
+    )
+    for entry in due.order_by("year_no"):
+        _pay(entry, office, today)
+    for entry in base.funding.filter(state=AllocationState.PAID).order_by("year_no"):
         for offset, description, amount in SPENDING:
-            entry_date = year_start + timedelta(days=offset)
+            entry_date = entry.paid_on + timedelta(days=offset)
             if entry_date > today:
                 continue
-            text = f"第 {year_no} 年{description}"
+            text = f"第 {entry.year_no} 年{description}"
             voucher = _pdf(
                 "支出凭证.pdf", f"{partner}基地经费支出凭证", text,
                 f"金额：{amount} 元", f"日期：{entry_date:%Y年%m月%d日}",
@@ -548,6 +576,27 @@ def _spending(base: Base, spec: dict, first: Term, secretary, today: date) -> No
                 base=base, by=secretary, amount=Decimal(amount), entry_date=entry_date,
                 description=text, file=voucher,
             )  # fmt: skip
+
+
+def _pay(entry: FundingEntry, office, today: date) -> None:
+    paid_on = min(entry.due_on + timedelta(days=21), today)
+    services.allocation_pay(
+        entry=entry, by=office, paid_on=paid_on,
+        voucher_number=f"西院财拨〔{paid_on.year}〕{40 + entry.base_id * 3 + entry.year_no}号",
+    )  # fmt: skip
+
+
+def _application_bases(office, today: date) -> None:
+    """Art 27 on the bases born from the applications demo: the office has paid year 1 of
+    the first one; the other's year 1 is due and unpaid (its panel and the office's inbox say
+    so). Once paid, nothing is paid again, so seeding twice changes nothing."""
+    born = Base.objects.filter(application__isnull=False, state=BaseState.ACTIVE)
+    first = born.exclude(plaque_date=None).order_by("plaque_date", "pk").first()
+    if first is None or first.funding.filter(state=AllocationState.PAID).exists():
+        return
+    entry = first.funding.filter(kind=FundingKind.ALLOCATION, year_no=1).first()
+    if entry is not None and entry.due_on <= today:
+        _pay(entry, office, today)
 
 
 def _pdf(name: str, title: str, *paragraphs: str) -> ContentFile:

@@ -24,32 +24,46 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agreements import compliance
-from agreements.choices import BaseLevel, BaseState, FundingKind
+from agreements.choices import AllocationState, BaseLevel, BaseState, FundingKind
+from agreements.governance_rules import inspector_candidates_all
 from agreements.models import Agreement, Base, FundingEntry
 from practice import contacts
 from xcu_bases.creditcode import check_character, normalize, validate_credit_code
 from xcu_bases.dates import add_years
 from xcu_bases.exports import ListExporter
-from xcu_bases.models import College, phone_validator
+from xcu_bases.models import College
 
 # --- export ----------------------------------------------------------------------------
 
 
+# Compliance lines with a column of their own (the article in the header), after the money.
+LINE_COLUMNS = (
+    ("funding", "建设经费（第二十七条）"),
+    ("committee", "管理委员会（第九条）"),
+    ("working_group", "工作小组（第十条）"),
+    ("inspector", "督导员配备（第十二条）"),
+    ("responsible_college", "责任学院（第十四条）"),
+    ("exchange", "交流研讨（第十七条）"),
+)
+
+
 class BaseExporter(ListExporter):
-    """One row per base: the registry plus its compliance panel in two cells."""
+    """One row per base: the registry, its Art 27 money and its compliance panel."""
 
     title = "研究生联合培养基地"
     headers = ("基地名称", "所属学院", "责任学院", "其他参与学院", "合作单位", "统一社会信用代码",
                "通讯地址", "级别", "推荐申报省级和国家级", "状态", "挂牌日期", "协议签订日期",
-               "协议开始", "协议结束", "协议剩余天数", "共建课程数", "联合项目数", "已登记拨款年度",
-               "经费支出合计(元)", "督导员", "督导员电话", "合规状况", "待办事项")  # fmt: skip
-    widths = (44, 16, 16, 24, 36, 22, 40, 8, 12, 10, 12, 13, 12, 12, 13, 11, 11, 15, 16,
-              10, 15, 11, 60)  # fmt: skip
+               "协议开始", "协议结束", "协议剩余天数", "共建课程数", "联合项目数", "已拨付(元)",
+               "计划拨付(元)", "已支出(元)", "结余(元)", "督导员", "督导员电话",
+               *(header for _, header in LINE_COLUMNS), "合规状况", "待办事项")  # fmt: skip
+    widths = (44, 16, 16, 24, 36, 22, 40, 8, 12, 10, 12, 13, 12, 12, 13, 11, 11, 12, 12, 12,
+              12, 10, 15, 30, 30, 30, 30, 24, 30, 11, 60)  # fmt: skip
     chunk_size = 2000
     # Only what the row shows: no timestamps to parse for 6,000 bases.
     fields = ("name", "level", "recommended_for_higher_level", "state", "plaque_date",
-              "inspector_name", "inspector_phone", "college__name", "responsible_college__name",
-              "partner__name", "partner__credit_code", "partner__address")  # fmt: skip
+              "inspector_legacy", "college__name", "responsible_college__name", "partner__name",
+              "partner__credit_code", "partner__address", "inspector__name",
+              "inspector__phone")  # fmt: skip
 
     def __init__(self, queryset, *, today: date, internal: bool = True):
         """``queryset``: bases annotated by ``compliance.with_facts``; ``internal``: whether
@@ -60,18 +74,21 @@ class BaseExporter(ListExporter):
 
     def bases(self):
         latest = Agreement.objects.filter(base=OuterRef("pk")).order_by("-ends_on")
-        spent = (
-            FundingEntry.objects.filter(base=OuterRef("pk"), kind=FundingKind.SPENDING)
-            .order_by()
-            .values("base")
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
         money = DecimalField(max_digits=14, decimal_places=2)
-        bases = self.queryset.select_related("college", "responsible_college", "partner")
+        funding = FundingEntry.objects.filter(base=OuterRef("pk")).order_by().values("base")
+
+        def total(**kind):
+            summed = funding.filter(**kind).annotate(total=Sum("amount")).values("total")
+            return Coalesce(Subquery(summed, output_field=money), Value(0), output_field=money)
+
+        bases = self.queryset.select_related(
+            "college", "responsible_college", "partner", "inspector"
+        )
         return bases.only(*self.fields).annotate(
             agreement_signed=Subquery(latest.values("signed_on")[:1]),
-            spent=Coalesce(Subquery(spent, output_field=money), Value(0), output_field=money),
+            paid=total(kind=FundingKind.ALLOCATION, state=AllocationState.PAID),
+            planned=total(kind=FundingKind.ALLOCATION, state=AllocationState.PLANNED),
+            spent=total(kind=FundingKind.SPENDING),
         )
 
     def participating(self) -> dict[int, list[str]]:
@@ -95,12 +112,20 @@ class BaseExporter(ListExporter):
                 base, participating.get(base.pk, []), practices[base.pk], checks[base.pk]
             )
 
+    def money(self, base) -> tuple:
+        """已拨付, 计划拨付, 已支出, 结余 (paid − spent), for those who see the ledger."""
+        if not self.internal:
+            return (None, None, None, None)
+        paid, planned, spent = (v.quantize(CENTS) for v in (base.paid, base.planned, base.spent))
+        return (paid, planned, spent, paid - spent)
+
     def row(self, base, participating: list[str], practices=(), check_years=()) -> tuple:
         facts = compliance.facts_from_annotations(base, practices, check_years)
         lines = compliance.lines(facts, today=self.today)
+        by_key = {line.key: line for line in lines}
         todo = [line.title for line in lines if line.status != compliance.GREEN]
-        funded = "、".join(str(n) for n in sorted(facts.funded_years))
         ends = base.agreement_ends
+        inspector = base.inspector
         # Empty cells as None: the writer skips them rather than writing empty strings.
         return (
             base.name,
@@ -120,10 +145,10 @@ class BaseExporter(ListExporter):
             (ends - self.today).days if ends else None,
             base.n_courses,
             base.n_projects,
-            f"第{funded}年" if funded else None,
-            base.spent.quantize(CENTS) if self.internal else None,
-            base.inspector_name or None,
-            (base.inspector_phone or None) if self.internal else None,
+            *self.money(base),
+            inspector.name if inspector else None,
+            (inspector.phone or None) if inspector and self.internal else None,
+            *(by_key[key].cell for key, _ in LINE_COLUMNS),
             compliance.LABELS[compliance.worst(lines)],
             "；".join(todo) or None,
         )
@@ -159,12 +184,11 @@ COLUMNS = (
     Column("credit_code", "统一社会信用代码", True, "18 位，按 GB 32100-2015 校验。同一代码只能对应一个合作单位名称；系统中已有该代码的合作单位时，以本表的名称和地址更新。", width=22),
     Column("address", "通讯地址", False, "合作单位的通讯地址，不超过 200 字。", width=40),
     Column("level", "级别", False, "校级、省级或国家级；留空按校级。省级、国家级基地同时记入级别变更记录，文件号为“历史数据导入”（第四条、第八条）。", width=10),
-    Column("plaque_date", "挂牌日期", False, "已授牌的基地填写（第七条第五项），不得早于协议签订日期、不得晚于今天。填写后基地为“运行中”（协议已到期的为“协议到期”），并登记前三年建设经费（第二十七条）；留空则为“待挂牌”。", width=13),
+    Column("plaque_date", "挂牌日期", False, "已授牌的基地填写（第七条第五项），不得早于协议签订日期、不得晚于今天。填写后基地为“运行中”（协议已到期的为“协议到期”）；留空则为“待挂牌”。本办法施行（2025年7月13日）后挂牌的校级基地列入前三年计划拨付（第二十七条），此前挂牌的基地和省级、国家级基地不自动列支。", width=13),
     Column("signed_on", "协议签订日期", True, "协议书的签订日期，不得晚于今天。", width=13),
     Column("starts_on", "协议开始日期", True, "协议期限的开始日期。", ("协议开始",), 13),
     Column("ends_on", "协议结束日期", False, "协议期限的结束日期，须晚于开始日期；留空按 5 年计（开始日期加 5 年减 1 天，第七条第二项）。", ("协议结束",), 13),
-    Column("inspector_name", "督导员", False, "学院指定的督导教师姓名（第十二条第三项），不超过 50 字。", width=10),
-    Column("inspector_phone", "督导员电话", False, "7–20 位数字，可含 +、-、括号和空格。", width=15),
+    Column("inspector", "督导员", False, "所属学院的教师账号（校内导师或学院负责人，第十二条第三项）：填写姓名或用户名。系统中没有该账号时请留空，导入后在基地页面指定。", width=10),
 )  # fmt: skip
 DATE_KEYS = ("plaque_date", "signed_on", "starts_on", "ends_on")
 LEVELS = {label: value for value, label in BaseLevel.choices}
@@ -182,8 +206,7 @@ def example_row(colleges: list[College]) -> list:
     return ["西昌学院—西昌示例农业科技有限公司研究生联合培养基地",
             colleges[0].name if colleges else "", "西昌示例农业科技有限公司",
             code17 + check_character(code17), "四川省凉山彝族自治州西昌市安宁镇示例路 1 号",
-            "校级", date(2024, 6, 1), date(2024, 5, 20), date(2024, 6, 1), None, "王老师",
-            "0834-2580000"]  # fmt: skip
+            "校级", date(2024, 6, 1), date(2024, 5, 20), date(2024, 6, 1), None, None]  # fmt: skip
 
 
 def import_template(colleges: list[College]) -> bytes:
@@ -201,7 +224,7 @@ def import_template(colleges: list[College]) -> bytes:
         cell.font, cell.fill = Font(bold=column.required, color="000000"), header
         if column.key in DATE_KEYS:
             sheet.cell(row=2, column=index).number_format = "yyyy-mm-dd"
-        if column.key in ("credit_code", "inspector_phone"):
+        if column.key == "credit_code":
             sheet.cell(row=2, column=index).number_format = "@"
     sheet.freeze_panes = "A2"
     help_sheet = workbook.create_sheet(HELP_SHEET)
@@ -291,8 +314,7 @@ class ImportRow:
     signed_on: date
     starts_on: date
     ends_on: date
-    inspector_name: str
-    inspector_phone: str
+    inspector: object | None  # a teacher account of the college (Art 12(3))
 
 
 class _Cells:
@@ -349,7 +371,9 @@ def _to_date(value) -> date | None:
         return None
 
 
-def _parse(cells: _Cells, colleges: dict[str, College], today: date) -> ImportRow | None:
+def _parse(
+    cells: _Cells, colleges: dict[str, College], teachers: dict, today: date
+) -> ImportRow | None:
     name = cells.text("name", 200, required=True)
     college_text = cells.text("college", 100, required=True)
     college = colleges.get(college_text)
@@ -367,21 +391,41 @@ def _parse(cells: _Cells, colleges: dict[str, College], today: date) -> ImportRo
     if level is None:
         cells.problem("level", f"“{level_text}”不是允许的级别，请填写校级、省级或国家级。")
     dates = _dates(cells, today)
-    phone = cells.text("inspector_phone", 20)
-    if phone:
-        try:
-            phone_validator(phone)
-        except ValidationError as error:
-            cells.problem("inspector_phone", "".join(error.messages))
-    inspector = cells.text("inspector_name", 50)
+    inspector = _inspector(cells, college, teachers)
     address = cells.text("address", 200)
     if not cells.ok:
         return None
     return ImportRow(
         row=cells.number, name=name, college=college, partner_name=partner_name,
-        credit_code=credit_code, address=address, level=level, inspector_name=inspector,
-        inspector_phone=phone, **dates,
+        credit_code=credit_code, address=address, level=level, inspector=inspector, **dates,
     )  # fmt: skip
+
+
+def _inspector(cells: _Cells, college, teachers: dict):
+    """Art 12(3): the inspector is a teacher account of the base's college, by name or username."""
+    text = cells.text("inspector", 150)
+    if not text or college is None:
+        return None
+    found = teachers.get((college.pk, text), [])
+    if len(found) == 1:
+        return found[0]
+    if found:
+        cells.problem(
+            "inspector", f"{college.name}有 {len(found)} 位名为“{text}”的教师，请填写用户名。"
+        )
+    else:
+        cells.problem("inspector", f"{college.name}没有名为“{text}”的教师账号（校内导师或学院负责人）；"
+                      "督导员须从本学院教师账号中选择，可先留空，导入后在基地页面指定。")  # fmt: skip
+    return None
+
+
+def _teachers() -> dict:
+    """Teacher accounts by (college, name) and (college, username), for the inspector column."""
+    teachers: dict[tuple, list] = {}
+    for user in inspector_candidates_all():
+        teachers.setdefault((user.college_id, user.name), []).append(user)
+        teachers.setdefault((user.college_id, user.username), []).append(user)
+    return {key: list({u.pk: u for u in users}.values()) for key, users in teachers.items()}
 
 
 def _dates(cells: _Cells, today: date) -> dict:
@@ -430,6 +474,7 @@ def _read_sheet(sheet, today: date) -> tuple[list[ImportRow], list[Problem]]:
         colleges[college.code] = colleges[college.name] = college
         if college.code.isdigit():  # Excel turns a typed 01 into the number 1
             colleges.setdefault(str(int(college.code)), college)
+    teachers = _teachers()
     rows = []
     for number, values in enumerate(lines, start=2):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -437,7 +482,7 @@ def _read_sheet(sheet, today: date) -> tuple[list[ImportRow], list[Problem]]:
         if len(rows) + 1 > MAX_ROWS:
             return [], [Problem(number, "", f"一次最多导入 {MAX_ROWS} 行，请分成几个文件。")]
         cells = _Cells(number, {k: _at(values, i) for k, i in positions.items()}, problems)
-        row = _parse(cells, colleges, today)
+        row = _parse(cells, colleges, teachers, today)
         if row:
             rows.append(row)
     if not rows and not problems:

@@ -9,10 +9,12 @@ from django.db.models import F, Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from agreements.choices import (
+    AllocationState,
     BaseLevel,
     BaseState,
     FundingKind,
     GovernanceBody,
+    GovernanceCapacity,
     GovernanceRole,
     MeetingKind,
     ProjectLevel,
@@ -186,9 +188,18 @@ class Base(ConcurrentTransitionMixin, models.Model):
     participating_colleges = models.ManyToManyField(
         "xcu_bases.College", blank=True, related_name="shared_bases", verbose_name="其他参与学院"
     )
-    # Art 12(3): the college appoints an inspector teacher for safety and practice.
-    inspector_name = models.CharField("督导员", max_length=50, blank=True)
-    inspector_phone = models.CharField("督导员电话", max_length=20, blank=True)
+    # Art 12(3): the college appoints one of its teachers as inspector for safety and practice.
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inspected_bases",
+        verbose_name="督导员",
+    )
+    # What was typed before the inspector became an account (migration 0006); shown until
+    # the college names a teacher account.
+    inspector_legacy = models.CharField("原登记督导员（未关联账号）", max_length=80, blank=True)
     # Art 29: an Excellent term assessment recommends the base "优先推荐申报省级和国家级联合培养基地".
     recommended_for_higher_level = models.BooleanField("推荐申报省级和国家级基地", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -279,6 +290,10 @@ class GovernanceMember(models.Model):
     role = models.CharField(
         "职务", max_length=20, choices=GovernanceRole.choices, default=GovernanceRole.MEMBER
     )
+    # Art 9, Art 10: who the member represents; blank only on rows from before it was asked.
+    capacity = models.CharField(
+        "代表身份", max_length=30, choices=GovernanceCapacity.choices, blank=True
+    )
     name = models.CharField("姓名", max_length=50)
     unit = models.CharField("单位", max_length=100)
     position = models.CharField("单位职务", max_length=100, blank=True)
@@ -329,18 +344,34 @@ class ExchangeMeeting(EvidenceFile):
         return f"{self.held_on} {self.title}"
 
 
-class FundingEntry(EvidenceFile):
-    """Art 27: 10,000 yuan a year for the first three years, and what was spent."""
+def _is_office(entry, user) -> bool:
+    return access.is_office(user)
+
+
+class FundingEntry(ConcurrentTransitionMixin, EvidenceFile):
+    """Art 27: 10,000 yuan a year for the first three years, and what was spent.
+
+    An allocation is planned (计划拨付, ``due_on``) when the base is established and counts as
+    paid (已拨付) only once the office records ``paid_on`` and its ``voucher_number``; a
+    spending row has its ``entry_date`` and a voucher file, and no state.
+    """
 
     base = models.ForeignKey(
         Base, on_delete=models.CASCADE, related_name="funding", verbose_name="基地"
     )
     kind = models.CharField("类型", max_length=20, choices=FundingKind.choices)
+    state = FSMField(
+        "拨付状态", choices=AllocationState.choices, blank=True, default="", protected=True
+    )
     year_no = models.PositiveSmallIntegerField("建设年度（第几年）", null=True, blank=True)
     amount = models.DecimalField(
         "金额（元）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    entry_date = models.DateField("日期")
+    amount_reason = models.CharField("金额不是 10,000 元的理由", max_length=300, blank=True)
+    due_on = models.DateField("计划拨付日期", null=True, blank=True)
+    paid_on = models.DateField("拨付日期", null=True, blank=True)
+    voucher_number = models.CharField("拨付凭证号", max_length=100, blank=True)
+    entry_date = models.DateField("支出日期", null=True, blank=True)
     description = models.CharField("摘要", max_length=300)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -355,11 +386,60 @@ class FundingEntry(EvidenceFile):
                 fields=["base", "year_no"],
                 condition=Q(kind="allocation"),
                 name="one_allocation_per_year",
-            )
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="funding_amount_positive"),
+            # Art 27: an allocation is one of the first three years, with its due date.
+            models.CheckConstraint(
+                condition=Q(kind="spending")
+                | Q(
+                    kind="allocation",
+                    year_no__gte=1,
+                    year_no__lte=3,
+                    due_on__isnull=False,
+                    entry_date__isnull=True,
+                    state__in=["planned", "paid"],
+                ),
+                name="allocation_year_due_and_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="allocation")
+                | Q(kind="spending", entry_date__isnull=False, state="", year_no__isnull=True),
+                name="spending_has_a_date_and_no_state",
+            ),
+            # Paid means the office recorded the date and the document number, nothing less.
+            models.CheckConstraint(
+                condition=~Q(state="paid") | (Q(paid_on__isnull=False) & ~Q(voucher_number="")),
+                name="paid_allocation_has_date_and_voucher",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="paid") | Q(paid_on__isnull=True, voucher_number=""),
+                name="only_paid_allocations_have_payment",
+            ),
+            # The default is 10,000 yuan; any other allocation amount carries its reason.
+            models.CheckConstraint(
+                condition=Q(kind="spending") | Q(amount=10_000) | ~Q(amount_reason=""),
+                name="allocation_other_amount_has_reason",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} 元"
+
+    # Art 27, Art 11(4): the office records the payment (date and document number, checked by
+    # the service ``allocation_pay``).
+    @transition(field=state, source=AllocationState.PLANNED, target=AllocationState.PAID,
+                permission=_is_office, conditions=[lambda e: e.kind == FundingKind.ALLOCATION])  # fmt: skip
+    def pay(self):
+        pass
+
+    @property
+    def is_allocation(self) -> bool:
+        return self.kind == FundingKind.ALLOCATION
+
+    @property
+    def ledger_date(self) -> date | None:
+        """Where the row sits in the ledger: paid on, else due on, else spent on."""
+        return self.paid_on or self.due_on or self.entry_date
 
 
 class Course(EvidenceFile):

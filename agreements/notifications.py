@@ -29,3 +29,14 @@ def base(base, log) -> list[Notice]:
         body = log.comment or f"{log.transition_label}。"
         return [Notice(college, K.RESULT, f"{_TOLD[log.transition]}：{base}", body, url)]
     return []
+
+
+@notify.rule("agreements.FundingEntry")
+def allocation(entry, log) -> list[Notice]:
+    """Art 27: the college hears that a yearly allocation was paid."""
+    if log.transition != "pay":
+        return []
+    base = entry.base
+    url = reverse("agreements:base_detail", args=[base.pk]) + "#funding"
+    return [Notice(notify.college_staff(base.college_id), K.RESULT,
+                   f"基地建设经费已拨付：{base}", log.comment, url)]  # fmt: skip

@@ -7,8 +7,14 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 
-from agreements import compliance, services
-from agreements.choices import BaseState, FundingKind, GovernanceBody, GovernanceRole
+from agreements import compliance, governance_rules, services
+from agreements.choices import (
+    AllocationState,
+    BaseState,
+    FundingKind,
+    GovernanceBody,
+    GovernanceRole,
+)
 from agreements.models import Base
 from practice import contacts
 from xcu_bases import access
@@ -100,34 +106,55 @@ class Action:
 
 
 @dataclass(frozen=True)
-class Ledger:
-    entries: list  # by date, allocations and spending together
-    allocations: list
-    spending: list
-    allocated: Decimal
+class Totals:
+    """Art 27 money of one base: paid (已拨付), planned and not yet paid (计划拨付), spent."""
+
+    paid: Decimal
+    planned: Decimal
     spent: Decimal
 
     @property
     def balance(self) -> Decimal:
-        return self.allocated - self.spent
+        """结余: what was paid minus what was spent (planned money is not there yet)."""
+        return self.paid - self.spent
 
     @property
     def overspent(self) -> bool:
         return self.balance < 0
 
 
-def funding_ledger(base: Base) -> Ledger:
-    """Art 27: what the university allocated and what was spent."""
-    entries = list(base.funding.select_related("recorded_by"))
-    totals = base.funding.values("kind").annotate(total=Sum("amount"))
-    total = {row["kind"]: row["total"] for row in totals}
-    return Ledger(
-        entries=entries,
-        allocations=[e for e in entries if e.kind == FundingKind.ALLOCATION],
-        spending=[e for e in entries if e.kind == FundingKind.SPENDING],
-        allocated=total.get(FundingKind.ALLOCATION) or Decimal(0),
-        spent=total.get(FundingKind.SPENDING) or Decimal(0),
+ZERO = Decimal("0.00")
+
+
+def funding_totals(base: Base) -> Totals:
+    """The four figures of the base page, in one aggregate query."""
+    allocation = Q(kind=FundingKind.ALLOCATION)
+    totals = base.funding.aggregate(
+        paid=Sum("amount", filter=allocation & Q(state=AllocationState.PAID), default=ZERO),
+        planned=Sum("amount", filter=allocation & Q(state=AllocationState.PLANNED), default=ZERO),
+        spent=Sum("amount", filter=Q(kind=FundingKind.SPENDING), default=ZERO),
     )
+    return Totals(**totals)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    entries: list  # allocations and spending together, by date
+    totals: Totals
+
+
+def funding_ledger(base: Base) -> Ledger:
+    """Art 27: what the university planned and paid, and what was spent."""
+    entries = sorted(
+        base.funding.select_related("recorded_by"),
+        key=lambda e: (e.ledger_date is None, e.ledger_date, e.pk),
+    )
+    return Ledger(entries=entries, totals=funding_totals(base))
+
+
+def planned_allocations(base: Base) -> QuerySet:
+    """Art 27: allocations of the base the office has not yet recorded as paid."""
+    return base.funding.filter(kind=FundingKind.ALLOCATION, state=AllocationState.PLANNED)
 
 
 def agreements_of(base: Base, *, today: date) -> list:
@@ -144,7 +171,7 @@ def agreements_of(base: Base, *, today: date) -> list:
 
 
 def missing_allocation_years(base: Base) -> list[int]:
-    """Art 27: years 1–3 without an allocation (the office may add them)."""
+    """Art 27: years 1–3 without an allocation, planned or paid (the office may plan them)."""
     have = set(base.funding.filter(kind=FundingKind.ALLOCATION).values_list("year_no", flat=True))
     return [n for n in range(1, compliance.FUNDED_YEARS + 1) if n not in have]
 
@@ -159,6 +186,12 @@ def governance(base: Base) -> list[tuple[str, list]]:
     return [
         (label, [m for m in members if m.body == value]) for value, label in GovernanceBody.choices
     ]
+
+
+def governance_lines(base: Base) -> list:
+    """The Art 9 and Art 10 lines of the panel, shown again where members are entered."""
+    facts = governance_rules.governance_for(base)
+    return [governance_rules.committee(facts), governance_rules.working_group(facts)]
 
 
 def application_visible(base: Base, user) -> bool:
@@ -199,6 +232,7 @@ def detail_context(base: Base, user, *, today: date) -> dict:
     editable = base.state != BaseState.REVOKED and services.can_edit(base, user)
     lines = compliance.lines(compliance.facts_for(base), today=today)
     worst = compliance.worst(lines)
+    is_office = access.is_office(user)
     return {
         "base": base,
         "lines": lines,
@@ -213,10 +247,9 @@ def detail_context(base: Base, user, *, today: date) -> dict:
         "projects": base.projects.all(),
         "internal": internal,
         "can_edit": editable,
-        "is_office": access.is_office(user),
-        "missing_allocations": (
-            missing_allocation_years(base) if editable and access.is_office(user) else []
-        ),
+        "is_office": is_office,
+        "missing_allocations": missing_allocation_years(base) if editable and is_office else [],
+        "may_pay": editable and is_office,  # Art 27, Art 11(4): the office records payments
         "actions": actions_for(base, user),
         "show_application": application_visible(base, user),
         "printable": certificate_printable(base),

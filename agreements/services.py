@@ -9,14 +9,28 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
-from agreements.choices import BaseLevel, BaseState, FundingKind
-from agreements.compliance import FUNDED_YEARS, YEARLY_ALLOCATION
+from agreements.choices import (
+    AllocationState,
+    BaseLevel,
+    BaseState,
+    FundingKind,
+    GovernanceCapacity,
+    GovernanceRole,
+)
+from agreements.compliance import (
+    FUNDED_YEARS,
+    YEARLY_ALLOCATION,
+    allocation_due_on,
+    automatic_allocations,
+)
+from agreements.governance_rules import inspector_candidates
 from agreements.models import Agreement, AgreementTemplate, Base, BaseLevelChange, FundingEntry
 from xcu_bases import access
 from xcu_bases.choices import RoleCode
 from xcu_bases.dates import add_years
 from xcu_bases.services import record_transition
 from xcu_bases.uploads import DOCUMENT_KINDS, check_upload, safe_display_name
+from xcu_bases.workflow import Chain, WorkflowError, require
 
 TRANSITION_LABELS = {
     "award_plaque": "授予基地牌匾",
@@ -27,10 +41,8 @@ TRANSITION_LABELS = {
 RECOMMEND_LABEL = "推荐申报省级和国家级基地"
 
 
-class BaseError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class BaseError(WorkflowError):
+    """A refusal about a base, in Chinese (``message``)."""
 
 
 def can_edit(base: Base, user) -> bool:
@@ -75,8 +87,13 @@ def _transition(
     return base
 
 
-def allocations_create(*, base: Base, starts_on: date, by) -> list[FundingEntry]:
-    """Art 27: 10,000 yuan for each of the first three years, planned when the base is established."""
+def allocations_create(*, base: Base, by) -> list[FundingEntry]:
+    """Art 27: at establishment, the three yearly allocations of 10,000 yuan are *planned*,
+    due at the plaque and one and two years later. Not for provincial or national bases
+    (Art 8) nor for bases plaqued before the regulation (``compliance.automatic_allocations``).
+    """
+    if not automatic_allocations(base.level, base.plaque_date):
+        return []
     created = []
     for year_no in range(1, FUNDED_YEARS + 1):
         entry, new = FundingEntry.objects.get_or_create(
@@ -84,8 +101,9 @@ def allocations_create(*, base: Base, starts_on: date, by) -> list[FundingEntry]
             kind=FundingKind.ALLOCATION,
             year_no=year_no,
             defaults={
+                "state": AllocationState.PLANNED,
                 "amount": Decimal(YEARLY_ALLOCATION),
-                "entry_date": add_years(starts_on, year_no - 1),
+                "due_on": allocation_due_on(base.plaque_date, year_no),
                 "description": f"第 {year_no} 年基地建设经费（第二十七条）",
                 "recorded_by": by,
             },
@@ -233,7 +251,7 @@ def template_upload(*, file, note: str, by) -> AgreementTemplate:
 def base_register_existing(*, base: Base, by, plaque_date: date | None = None) -> Base:
     """Art 7(5) for a base that did not come through an application (it predates the system):
     its agreement is on file, the plaque was awarded on ``plaque_date``; the base becomes active
-    and gets its Art 27 allocations, as at establishment."""
+    and gets its Art 27 allocations planned, as at establishment (if the regulation funds it)."""
     _office(by)
     with transaction.atomic():
         locked = Base.objects.select_for_update().get(pk=base.pk)
@@ -247,8 +265,7 @@ def base_register_existing(*, base: Base, by, plaque_date: date | None = None) -
             raise BaseError("请填写挂牌日期。")
         comment = f"挂牌日期 {locked.plaque_date:%Y年%m月%d日}（登记已有基地）"
         _transition(locked, "award_plaque", by=by, comment=comment)
-        # Art 27: the first three years count from the first agreement.
-        allocations_create(base=locked, starts_on=first.starts_on, by=by)
+        allocations_create(base=locked, by=by)  # Art 27, from the plaque
         return locked
 
 
@@ -281,25 +298,33 @@ def _log_record(base: Base, *, transition: str, label: str, by, comment: str = "
 
 
 def base_profile_update(
-    *, base: Base, by, responsible_college, participating_colleges, inspector_name: str,
-    inspector_phone: str,
+    *, base: Base, by, responsible_college, participating_colleges, inspector,
 ) -> Base:  # fmt: skip
-    """Art 14: the responsible college among the colleges at the base; Art 12(3): the inspector."""
+    """Art 14: the responsible college among the colleges at the base; Art 12(3): the inspector,
+    a teacher account of the base's college."""
     with transaction.atomic():
         locked = _locked_for_edit(base, by)
         others = [c for c in participating_colleges if c.pk != locked.college_id]
         allowed = {locked.college_id, *(c.pk for c in others)}
         if responsible_college is not None and responsible_college.pk not in allowed:
             raise BaseError("责任学院须为基地所属学院或参与学院之一（第十四条）。")
+        if (
+            inspector is not None
+            and not inspector_candidates(locked.college_id).filter(pk=inspector.pk).exists()
+        ):
+            raise BaseError(
+                "督导员须从本学院的教师账号（校内导师、学院负责人）中选择（第十二条第三项）。"
+            )
         locked.responsible_college = responsible_college
-        locked.inspector_name = inspector_name.strip()
-        locked.inspector_phone = inspector_phone.strip()
-        locked.save(update_fields=["responsible_college", "inspector_name", "inspector_phone"])
+        locked.inspector = inspector
+        if inspector is not None:
+            locked.inspector_legacy = ""  # the account replaces what was typed before
+        locked.save(update_fields=["responsible_college", "inspector", "inspector_legacy"])
         locked.participating_colleges.set(others)
         comment = (
             f"责任学院：{responsible_college or '未指定'}；"
             f"参与学院：{'、'.join(c.name for c in others) or '无'}；"
-            f"督导员：{locked.inspector_name or '未指定'}"
+            f"督导员：{inspector.name if inspector else '未指定'}"
         )
         _log_record(
             locked, transition="update_profile", label="修改基本信息", by=by, comment=comment
@@ -308,12 +333,13 @@ def base_profile_update(
 
 
 def governance_member_add(
-    *, base: Base, by, body: str, role: str, name: str, unit: str, position: str = "",
-    phone: str = "",
+    *, base: Base, by, body: str, role: str, capacity: str, name: str, unit: str,
+    position: str = "", phone: str = "",
 ):  # fmt: skip
-    """Art 9 management committee, Art 10 working group (one leader each)."""
-    from agreements.choices import GovernanceRole
-
+    """Art 9 management committee, Art 10 working group (one leader each); ``capacity`` says
+    whom the member represents, which the compliance panel checks (not blocking)."""
+    if capacity not in GovernanceCapacity.values:
+        raise BaseError("请选择成员的代表身份（第九条、第十条）。")
     with transaction.atomic():
         locked = _locked_for_edit(base, by)
         if role == GovernanceRole.LEADER:
@@ -323,10 +349,13 @@ def governance_member_add(
                     f"{leader.get_body_display()}已有组长（{leader.name}），请先移除。"
                 )
         member = locked.governance.create(
-            body=body, role=role, name=name.strip(), unit=unit.strip(), position=position.strip(),
-            phone=phone.strip(),
+            body=body, role=role, capacity=capacity, name=name.strip(), unit=unit.strip(),
+            position=position.strip(), phone=phone.strip(),
         )  # fmt: skip
-        comment = f"{member.get_body_display()}：{member.name}（{member.get_role_display()}，{member.unit}）"
+        comment = (
+            f"{member.get_body_display()}：{member.name}（{member.get_role_display()}，"
+            f"{member.get_capacity_display()}，{member.unit}）"
+        )
         _log_record(
             locked, transition="add_member", label="增加管理机构成员", by=by, comment=comment
         )
@@ -362,7 +391,9 @@ def meeting_add(
     *, base: Base, by, held_on: date, kind: str, title: str, participants: str, minutes: str,
     file=None,
 ):  # fmt: skip
-    """Art 17: regular exchange meetings and seminars, with their minutes."""
+    """Art 17: regular exchange meetings and seminars, with their minutes (once held)."""
+    if held_on > timezone.localdate():
+        raise BaseError("会议日期不能晚于今天：请在会议召开后登记纪要（第十七条）。")
     return _record_add(
         base, "meetings", by=by, file=file, label="登记交流研讨会",
         comment=f"{held_on:%Y年%m月%d日} {title.strip()}", held_on=held_on, kind=kind,
@@ -387,29 +418,86 @@ def spending_add(
     )  # fmt: skip
 
 
-def allocation_add(
-    *, base: Base, by, year_no: int, amount: Decimal, entry_date: date, description: str = ""
-) -> FundingEntry:
-    """Art 27: the office records a missing yearly allocation for one of the first three years."""
-    _office(by)
-    if year_no not in range(1, FUNDED_YEARS + 1):
-        raise BaseError(f"学校拨款只登记前 {FUNDED_YEARS} 个建设年度（第二十七条）。")
+def _allocation_amount(amount: Decimal, reason: str) -> str:
+    """Art 27: 10,000 yuan a year; any other amount carries its reason (returned, stripped)."""
     if amount <= 0:
         raise BaseError("拨款金额必须大于 0。")
+    reason = (reason or "").strip()
+    if amount == YEARLY_ALLOCATION:
+        return ""
+    if not reason:
+        raise BaseError(
+            f"第二十七条规定每年 {YEARLY_ALLOCATION:,} 元；金额为 {amount:,.2f} 元时请填写理由。"
+        )
+    return reason
+
+
+def _amount_text(amount: Decimal, reason: str) -> str:
+    return f"{amount:,.2f} 元" + (f"（金额调整理由：{reason}）" if reason else "")
+
+
+def allocation_add(
+    *, base: Base, by, year_no: int, amount: Decimal, due_on: date, amount_reason: str = "",
+    description: str = "",
+) -> FundingEntry:  # fmt: skip
+    """Art 27: the office plans a yearly allocation that is missing (planned, not paid)."""
+    _office(by)
+    if year_no not in range(1, FUNDED_YEARS + 1):
+        raise BaseError(f"学校拨款只列前 {FUNDED_YEARS} 个建设年度（第二十七条）。")
+    reason = _allocation_amount(amount, amount_reason)
     with transaction.atomic():
         locked = _locked_for_edit(base, by)
         if locked.funding.filter(kind=FundingKind.ALLOCATION, year_no=year_no).exists():
-            raise BaseError(f"第 {year_no} 年的拨款已登记。")
+            raise BaseError(f"第 {year_no} 年的拨款已列入计划。")
         entry = locked.funding.create(
-            kind=FundingKind.ALLOCATION, year_no=year_no, amount=amount, entry_date=entry_date,
+            kind=FundingKind.ALLOCATION, state=AllocationState.PLANNED, year_no=year_no,
+            amount=amount, amount_reason=reason, due_on=due_on, recorded_by=by,
             description=description.strip() or f"第 {year_no} 年基地建设经费（第二十七条）",
-            recorded_by=by,
         )  # fmt: skip
-        comment = f"第 {year_no} 年：{amount} 元"
+        comment = (
+            f"第 {year_no} 年：{_amount_text(amount, reason)}，计划于 {due_on:%Y年%m月%d日} 拨付"
+        )
         _log_record(
-            locked, transition="add_allocation", label="登记学校拨款", by=by, comment=comment
+            locked, transition="add_allocation", label="列入计划拨付", by=by, comment=comment
         )
         return entry
+
+
+PAYMENT = Chain(
+    noun="拨款",
+    labels={"pay": "登记拨付"},
+    states=AllocationState,
+    acting_role=lambda entry, user, name: RoleCode.GRADUATE_OFFICE,
+)
+
+
+def allocation_pay(
+    *, entry: FundingEntry, by, paid_on: date, voucher_number: str, amount: Decimal | None = None,
+    amount_reason: str = "",
+) -> FundingEntry:  # fmt: skip
+    """Art 27, Art 11(4): a planned allocation counts as paid once the office records the
+    payment date (never in the future) and the payment document number (拨付凭证号)."""
+    _office(by)
+    voucher = require(voucher_number, "拨付凭证号")
+    if paid_on is None:
+        raise BaseError("请填写拨付日期。")
+    if paid_on > timezone.localdate():
+        raise BaseError("拨付日期不能晚于今天：只登记已经拨付的经费。")
+    with transaction.atomic():
+        base = _locked_for_edit(entry.base, by)
+        locked = FundingEntry.objects.select_for_update().get(
+            pk=entry.pk, base=base, kind=FundingKind.ALLOCATION
+        )
+        amount = locked.amount if amount is None else amount
+        locked.amount_reason = _allocation_amount(amount, amount_reason)
+        locked.amount, locked.paid_on, locked.voucher_number = amount, paid_on, voucher[:100]
+        comment = (
+            f"第 {locked.year_no} 年：{_amount_text(amount, locked.amount_reason)}，"
+            f"拨付日期 {paid_on:%Y年%m月%d日}，凭证号 {locked.voucher_number}"
+        )
+        PAYMENT.run(locked, "pay", by=by, comment=comment)
+        _log_record(base, transition="pay_allocation", label="登记拨付", by=by, comment=comment)
+        return locked
 
 
 def course_add(
@@ -450,7 +538,8 @@ def base_import_rows(*, rows, by, source: str) -> dict[str, int]:
 
     ``rows`` come from ``agreements.excel.read_rows`` (already checked). Each base is
     created as it would be by Art 7 and then moved only by its transitions: the plaque
-    makes it active (Art 7(5)) with its Art 27 allocations; an agreement already over
+    makes it active (Art 7(5)) with its Art 27 allocations planned where the regulation funds
+    it (a school-level base plaqued once it was in force); an agreement already over
     then expires it. Returns counts for the success message.
     """
     _office(by)
@@ -483,7 +572,7 @@ def _import_partner(row):
 def _import_base(row, partner, *, by, source: str) -> Base:
     base = Base.objects.create(
         name=row.name, partner=partner, college=row.college, level=row.level,
-        inspector_name=row.inspector_name, inspector_phone=row.inspector_phone,
+        inspector=row.inspector,
     )  # fmt: skip
     record_transition(
         base, transition="import", transition_label="导入已有基地", source="", target=base.state,
@@ -505,7 +594,7 @@ def _import_base(row, partner, *, by, source: str) -> Base:
     base.plaque_date = row.plaque_date
     comment = f"挂牌日期 {row.plaque_date:%Y年%m月%d日}（{IMPORT_DOCUMENT}）"
     _transition(base, "award_plaque", by=by, comment=comment)
-    allocations_create(base=base, starts_on=row.starts_on, by=by)  # Art 27
+    allocations_create(base=base, by=by)  # Art 27: only if the regulation funds it
     if row.ends_on < timezone.localdate():
         comment = f"协议已于 {row.ends_on:%Y年%m月%d日} 到期，未续签（{IMPORT_DOCUMENT}）。"
         _transition(base, "expire", by=by, comment=comment)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/meetings/add/", views.record_add, {"kind": "meeting"}, name="meeting_add"),
     path("<int:pk>/funding/add/", views.record_add, {"kind": "spending"}, name="spending_add"),
     path("<int:pk>/funding/allocation/", views.allocation_add, name="allocation_add"),
+    path("<int:pk>/funding/<int:entry_pk>/pay/", views.allocation_pay, name="allocation_pay"),
     path("<int:pk>/courses/add/", views.record_add, {"kind": "course"}, name="course_add"),
     path("<int:pk>/projects/add/", views.record_add, {"kind": "project"}, name="project_add"),
     path("<int:pk>/level/", views.level_change, name="level_change"),

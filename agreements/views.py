@@ -14,6 +14,7 @@ from agreements import selectors, services
 from agreements.choices import BaseState
 from agreements.forms import (
     AllocationForm,
+    AllocationPayForm,
     BaseFilterForm,
     BaseProfileForm,
     CourseForm,
@@ -28,6 +29,7 @@ from agreements.forms import (
 )
 from agreements.models import AgreementTemplate, Base
 from xcu_bases import access
+from xcu_bases.workflow import WorkflowError
 
 
 def _may_see_templates(user) -> bool:
@@ -82,7 +84,7 @@ PER_PAGE = 25
 def _get_base_for_user(request, pk) -> Base:
     """The one way a view fetches a base: 404 unless the user may see it."""
     qs = selectors.bases_visible_to(request.user).select_related(
-        "college", "partner", "responsible_college"
+        "college", "partner", "responsible_college", "inspector"
     )
     return get_object_or_404(qs, pk=pk)
 
@@ -170,8 +172,7 @@ def base_edit(request, base):
     initial = {
         "responsible_college": base.responsible_college,
         "participating_colleges": base.participating_colleges.all(),
-        "inspector_name": base.inspector_name,
-        "inspector_phone": base.inspector_phone,
+        "inspector": base.inspector_id,
     }
     form = BaseProfileForm(request.POST or None, base=base, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +205,12 @@ def governance_edit(request, base):
     return render(
         request,
         "agreements/governance.html",
-        {"base": base, "form": form, "governance": selectors.governance(base)},
+        {
+            "base": base,
+            "form": form,
+            "governance": selectors.governance(base),
+            "lines": selectors.governance_lines(base),
+        },
     )
 
 
@@ -289,22 +295,47 @@ def record_add(request, base, kind):
 @require_http_methods(["GET", "POST"])
 @_base_view(office=True)
 def allocation_add(request, base):
-    """Art 27: the office adds a yearly allocation that is missing."""
+    """Art 27: the office plans a yearly allocation that is missing."""
     years = selectors.missing_allocation_years(base)
     if not years:
-        messages.info(request, "前三年的学校拨款均已登记。")
+        messages.info(request, "前三年的学校拨款均已列入计划。")
         return _to_base(base, "funding")
-    form = AllocationForm(request.POST or None, years=years)
+    form = AllocationForm(request.POST or None, years=years, plaque_date=base.plaque_date)
     if request.method == "POST" and form.is_valid():
         try:
             services.allocation_add(base=base, by=request.user, **form.cleaned_data)
         except services.BaseError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "已登记学校拨款。")
+            messages.success(request, "已列入计划拨付。")
             return _to_base(base, "funding")
-    note = "第二十七条：学校前三年每年给予基地 1 万元建设经费。基地挂牌时系统已自动登记；此处补登缺少的年度。"
-    return _form_page(request, base, form, "补登学校拨款", note)
+    note = (
+        "第二十七条：学校前三年每年给予基地 1 万元建设经费。符合条件的校级基地挂牌时系统已列入计划；"
+        "此处补列缺少的年度（计划拨付，拨付后再登记拨付日期和凭证号）。"
+    )
+    return _form_page(request, base, form, "补列计划拨付", note)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@_base_view(office=True)
+def allocation_pay(request, base, entry_pk):
+    """Art 27: the office records that a planned allocation was paid (GET: the form to confirm)."""
+    entry = get_object_or_404(selectors.planned_allocations(base), pk=entry_pk)
+    form = AllocationPayForm(request.POST or None, entry=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_pay(entry=entry, by=request.user, **form.cleaned_data)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"已登记第 {entry.year_no} 年建设经费拨付。")
+            return _to_base(base, "funding")
+    note = (
+        f"第 {entry.year_no} 年建设经费：计划于 {entry.due_on:%Y年%m月%d日} 拨付 "
+        f"{entry.amount:,.2f} 元。登记拨付日期和拨付凭证号后，该笔经费计为“已拨付”（第二十七条）。"
+    )
+    return _form_page(request, base, form, "登记拨付", note, confirm=True)
 
 
 @require_http_methods(["GET", "POST"])

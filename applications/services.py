@@ -410,8 +410,7 @@ def application_establish(*, app, by, expected: Seen, plaque_date: date) -> Base
         base.plaque_date = plaque_date
         base.award_plaque()
         base.save()
-        agreement = base.agreements.order_by("-ends_on").first()
-        allocations_create(base=base, starts_on=agreement.starts_on, by=by)
+        allocations_create(base=base, by=by)  # Art 27: planned, due from the plaque
         from agreements.choices import BaseState
 
         record_transition(

@@ -51,6 +51,15 @@ def build(n: int) -> User:
     colleges = [College.objects.create(code=f"{i + 11}", name=f"第{i + 1}学院") for i in range(12)]
     office = User.objects.create_user(username="office", password="x", name="罗晓梅")
     office.roles.set(Role.objects.filter(code="graduate_office"))
+    teachers = []  # Art 12(3): each college's inspector, a teacher account of that college
+    for i, college in enumerate(colleges):
+        teacher = User.objects.create_user(
+            username=f"teacher{i}", password="x", name="王建华", phone="13908150000"
+        )
+        teacher.college = college
+        teacher.save(update_fields=["college"])
+        teacher.roles.set(Role.objects.filter(code="campus_supervisor"))
+        teachers.append(teacher)
     partners = Partner.objects.bulk_create(
         Partner(
             name=f"凉山州第{i:05d}号农业科技有限公司",
@@ -63,8 +72,7 @@ def build(n: int) -> User:
         Base(
             name=f"西昌学院—凉山州第{i:05d}号农业科技有限公司研究生联合培养基地",
             partner=partner, college=colleges[i % 12], level=LEVELS[i % 10],
-            state=BaseState.ACTIVE, plaque_date=date(2023, 6, 1),
-            inspector_name="王建华", inspector_phone="13908150000",
+            state=BaseState.ACTIVE, plaque_date=date(2023, 6, 1), inspector=teachers[i % 12],
         )
         for i, partner in enumerate(partners)
     )  # fmt: skip
@@ -76,7 +84,10 @@ def build(n: int) -> User:
     third = bases[::3]
     FundingEntry.objects.bulk_create(
         [FundingEntry(base=b, kind=FundingKind.ALLOCATION, year_no=y, amount=10_000,
-                      entry_date=date(2022 + y, 6, 1), description="拨款", recorded_by=office)
+                      due_on=date(2022 + y, 6, 1), state="paid" if y < 3 else "planned",
+                      paid_on=date(2022 + y, 6, 20) if y < 3 else None,
+                      voucher_number=f"财拨〔{2022 + y}〕{y}号" if y < 3 else "",
+                      description="拨款", recorded_by=office)
          for b in third for y in (1, 2, 3)]
         + [FundingEntry(base=b, kind=FundingKind.SPENDING, amount="2345.60",
                         entry_date=date(2024, 3, 1), description="实践耗材", recorded_by=office)

@@ -106,7 +106,6 @@ def scale_bases(n: int, office: User, colleges: list[College], today: date) -> l
                 name=f"西昌学院—{p.name}研究生联合培养基地", partner=p,
                 college=colleges[i % len(colleges)], level=levels[i % 10],
                 state=states[i % len(states)], plaque_date=date(2024, 6, 1),
-                inspector_name="王建华", inspector_phone="13908150000",
             )
             for i, p in enumerate(partners)
         ],

@@ -3,11 +3,10 @@ expert may see of the others (nothing before submitting their own)."""
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
 from agreements import compliance
-from agreements.choices import FundingKind
-from agreements.models import FundingEntry
+from agreements.selectors import funding_totals
 from evaluation import grading
 from evaluation.choices import EvaluationState
 from evaluation.models import (
@@ -114,14 +113,12 @@ def facts(evaluation, *, today) -> list[tuple[str, str]]:
         ("联合科研项目", f"{base.projects.count()} 项"),
     ]
     found += [(line.title, line.detail) for line in lines if line.key in ("contacts", "funding")]
-    money = FundingEntry.objects.filter(base=base).aggregate(
-        allocated=Sum("amount", filter=Q(kind=FundingKind.ALLOCATION), default=Decimal("0")),
-        spent=Sum("amount", filter=Q(kind=FundingKind.SPENDING), default=Decimal("0")),
-    )
+    money = funding_totals(base)  # Art 27: only what the office recorded as paid counts
     found.append(
         (
             "经费拨付与使用",
-            f"已拨付 {money['allocated']:,.2f} 元，已登记支出 {money['spent']:,.2f} 元",
+            f"已拨付 {money.paid:,.2f} 元，计划拨付 {money.planned:,.2f} 元，"
+            f"已登记支出 {money.spent:,.2f} 元",
         )
     )
     return found

@@ -22,7 +22,7 @@ from hypothesis.extra.django import from_form
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from agreements.models import GovernanceMember
+from agreements.models import FundingEntry, GovernanceMember
 from applications.forms import (
     AgreementDraftForm,
     ApplicationForm,
@@ -145,6 +145,7 @@ KWARGS = {
     "applications.forms.CommentForm": lambda w: {"label": "意见"},
     "agreements.forms.BaseProfileForm": lambda w: {"base": w.base()},
     "agreements.forms.AllocationForm": lambda w: {"years": [1, 2, 3]},
+    "agreements.forms.AllocationPayForm": lambda w: {"entry": FundingEntry(amount=10_000)},
     "practice.forms.CommentForm": lambda w: {"label": "意见"},
     "practice.forms.ReplaceSupervisorForm": lambda w: {
         "choices": BaseSupervisor.objects.filter(pk=w.supervisor().pk)
@@ -329,12 +330,12 @@ def page_standard_create(w):
 
 
 def page_base_edit(w):
-    names = {"responsible_college", "participating_colleges", "inspector_name", "inspector_phone"}
+    names = {"responsible_college", "participating_colleges", "inspector"}
     return "secretary_a", reverse("agreements:base_edit", args=[w.base().pk]), names
 
 
 def page_governance(w):
-    names = {"body", "role", "name", "unit", "position", "phone"}
+    names = {"body", "role", "capacity", "name", "unit", "position", "phone"}
     return "secretary_a", reverse("agreements:governance", args=[w.base().pk]), names
 
 

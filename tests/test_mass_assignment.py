@@ -177,10 +177,10 @@ def test_base_edit(others):
     client = login("secretary")
     url = reverse("agreements:base_edit", args=[base.pk])
     data = page_data(client, url)
-    data["inspector_name"] = "矩阵督导"
+    data["inspector"] = str(User.objects.get(username="head").pk)  # Art 12(3): a teacher of 01
     post_with_extras(client, url, data, *others)
     base.refresh_from_db()
-    assert base.inspector_name == "矩阵督导"
+    assert base.inspector.username == "head"
     assert protected(base) == before
     assert_no_privilege("secretary")
 
@@ -191,8 +191,8 @@ def test_governance_member_goes_to_this_base(others):
     client = login("secretary")
     url = reverse("agreements:governance", args=[base.pk])
     data = page_data(client, url)
-    data.update({"body": "committee", "role": "member", "name": "矩阵成员", "unit": "西昌学院",
-                 "position": "教授", "phone": "13900000000"})  # fmt: skip
+    data.update({"body": "committee", "role": "member", "capacity": "other", "name": "矩阵成员",
+                 "unit": "西昌学院", "position": "教授", "phone": "13900000000"})  # fmt: skip
     other_count = other.governance.count()
     post_with_extras(client, url, data, *others, base=other.pk)
     member = base.governance.get(name="矩阵成员")

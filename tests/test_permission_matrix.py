@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
-from agreements.models import AgreementTemplate, Base
+from agreements.models import AgreementTemplate, Base, FundingEntry
 from applications.models import ApplicationAttachment, BaseApplication, InspectionPhoto
 from evaluation.models import (
     BaseEvaluation,
@@ -106,6 +106,7 @@ def _find():
         "agreement": _first(base.agreements.all()),
         "member": _first(base.governance.all()),
         "meeting": _first(base.meetings.exclude(file="")),
+        "allocation": _first(FundingEntry.objects.filter(kind="allocation", state="planned")),
         # practice
         "req": req,
         "req_supervisor": _first(
@@ -354,8 +355,7 @@ MATRIX: dict[str, Entry] = {
         act=BASE_EDITORS,
         target="base",
         data=lambda o: {
-            "inspector_name": "矩阵",
-            "inspector_phone": "13900000000",
+            "inspector": user("tutor").pk,
             "responsible_college": o["base"].college_id,
         },
     ),
@@ -365,7 +365,13 @@ MATRIX: dict[str, Entry] = {
         method=FORM,
         act=BASE_EDITORS,
         target="base",
-        data=lambda o: {"body": "committee", "name": "矩阵", "unit": "单位", "role": "member"},
+        data=lambda o: {
+            "body": "committee",
+            "name": "矩阵",
+            "unit": "单位",
+            "role": "member",
+            "capacity": "other",
+        },
     ),
     "agreements:governance_remove": Entry(
         app_and("base", "member", "member_pk"),
@@ -382,6 +388,15 @@ MATRIX: dict[str, Entry] = {
     ),
     "agreements:allocation_add": Entry(
         pk("base"), see=OFFICE, method=FORM, act=OFFICE, target="base"
+    ),
+    # Art 27: a planned allocation of a base born from an application, due and unpaid.
+    "agreements:allocation_pay": Entry(
+        lambda o: {"pk": o["allocation"].base_id, "entry_pk": o["allocation"].pk},
+        see=OFFICE,
+        method=FORM,
+        act=OFFICE,
+        target="allocation",
+        data=lambda o: {"paid_on": "2026-01-05", "voucher_number": "矩阵", "amount": "10000"},
     ),
     "agreements:course_add": Entry(
         pk("base"), see=BASE_EDITORS, method=FORM, act=BASE_EDITORS, target="base"

@@ -285,7 +285,7 @@ BASE_RACES = {
     ),
     "plaque": (
         lambda base, user: base_services.base_register_existing(
-            base=base, by=user, plaque_date=date(2025, 3, 1)
+            base=base, by=user, plaque_date=date(2025, 9, 1)  # Art 27 in force
         ),
         BaseState.PREPARING, BaseState.ACTIVE, "award_plaque",
     ),

@@ -12,10 +12,10 @@ import pytest
 from django.core.files.base import ContentFile
 
 from agreements import compliance
-from agreements.choices import FundingKind, ProjectLevel
+from agreements.choices import ProjectLevel
 from agreements.compliance import AMBER, GREEN, RED, Facts
-from agreements.models import Agreement, Base, Course, FundingEntry, JointProject, Partner
-from agreements.services import allocations_create
+from agreements.models import Agreement, Base, Course, JointProject, Partner
+from tests.agreements.factories import allocation, full_governance
 from tests.conftest import make_user
 from xcu_bases.creditcode import check_character
 from xcu_bases.dates import add_months, add_years
@@ -38,7 +38,8 @@ def credit_code() -> str:
 def make_base(college, office, *, starts_on=None, ends_on=None, name="测试基地", **rows) -> Base:
     """A base with (optionally) one agreement and courses, projects and allocations as given.
 
-    ``courses`` and ``projects`` are lists of (starts_on, ends_on); ``funded`` lists year numbers.
+    ``courses`` and ``projects`` are lists of (starts_on, ends_on); ``funded`` lists the year
+    numbers of allocations paid on their due date (Art 27).
     """
     partner = Partner.objects.create(name=f"{name}合作单位", credit_code=credit_code())
     base = Base.objects.create(
@@ -60,10 +61,8 @@ def make_base(college, office, *, starts_on=None, ends_on=None, name="测试基�
             starts_on=project_start, ends_on=project_end, people="张明华",
         )  # fmt: skip
     for year_no in rows.get("funded", []):
-        FundingEntry.objects.create(
-            base=base, kind=FundingKind.ALLOCATION, year_no=year_no, amount=10_000,
-            entry_date=add_years(starts_on, year_no - 1), description="拨款", recorded_by=office,
-        )  # fmt: skip
+        due_on = add_years(base.plaque_date or starts_on, year_no - 1)
+        allocation(base, year_no, office, due_on=due_on, paid_on=due_on)
     return base
 
 
@@ -223,9 +222,8 @@ def test_art28_one_dated_outside_the_agreement_term_does_not_count(base_with, ke
     base = base_with(starts_on=START, ends_on=END, **{rows: outside})
     facts = compliance.facts_for(base)
     assert getattr(facts, rows) == 0
-    assert compliance.lines(facts, today=HALF) == compliance.lines(
-        Facts(starts_on=START, ends_on=END, funded_years=set()), today=HALF
-    )
+    expected = Facts(starts_on=START, ends_on=END, plaque_date=START, governance=facts.governance)
+    assert compliance.lines(facts, today=HALF) == compliance.lines(expected, today=HALF)
     assert by_key(compliance.lines(facts, today=HALF))[key].status == AMBER
 
 
@@ -262,45 +260,6 @@ def test_art29_yearly_check_green_when_every_due_year_is_checked():
     assert rule(facts)["yearly_check"].detail == "暂无记录：第 2 年。"
 
 
-# --- Art 27: 10,000 yuan a year for the first three years ---------------------------------
-
-
-def test_art27_funding_amber_when_a_started_year_lacks_its_allocation(base_with):
-    starts_on = date(2025, 1, 15)  # year 2 starts today
-    assert (
-        rule(Facts(starts_on=starts_on, ends_on=END, funded_years={1}))["funding"].status == AMBER
-    )
-    base = base_with(starts_on=starts_on, ends_on=date(2030, 1, 14), funded=[1])
-    line = panel(base)["funding"]
-    assert (line.status, line.detail) == (AMBER, "未登记拨款：第 2 年。")
-    assert line.article == "第二十七条"
-
-
-def test_art27_funding_year_two_not_yet_started_is_not_required(base_with):
-    base = base_with(starts_on=date(2025, 1, 16), ends_on=date(2030, 1, 15), funded=[1])
-    line = panel(base)["funding"]
-    assert (line.status, line.detail) == (GREEN, "已登记前 1 年拨款。")
-
-
-def test_art27_funding_green_when_years_one_to_three_recorded(base_with, office):
-    facts = Facts(starts_on=START, ends_on=END, funded_years={1, 2, 3})
-    assert rule(facts, date(2027, 6, 1))["funding"].status == GREEN
-    base = base_with(starts_on=START, ends_on=END)
-    allocations_create(base=base, starts_on=START, by=office)
-    line = panel(base, date(2027, 6, 1))["funding"]
-    assert (line.status, line.detail) == (GREEN, "前三年拨款均已登记。")
-
-
-def test_art27_funding_amber_without_an_agreement(base_with):
-    assert rule(Facts())["funding"].status == AMBER
-    assert panel(base_with(plaque_date=START))["funding"].status == AMBER
-
-
-def test_art27_registry_agrees_with_the_panel_on_a_missing_middle_year(base_with):
-    base = base_with(starts_on=START, ends_on=END, funded=[1, 3])
-    panel(base, date(2026, 6, 1))
-
-
 # --- the overall colour ----------------------------------------------------------------------
 
 
@@ -315,29 +274,12 @@ def test_worst_is_red_over_amber_over_green():
     assert line(RED).label == "需立即处理"
 
 
-def test_worst_of_a_fully_green_base(base_with):
+def test_worst_of_a_fully_green_base(base_with, office):
     starts_on = date(2025, 6, 1)
     base = base_with(
         starts_on=starts_on, ends_on=date(2030, 5, 31), courses=[(date(2025, 9, 1), None)],
         projects=[(date(2025, 10, 1), None)], funded=[1, 2, 3],
     )  # fmt: skip
+    base = full_governance(base, office=office, today=TODAY)
     assert compliance.worst(list(panel(base).values())) == GREEN
     assert compliance.worst(compliance.lines(Facts(), today=TODAY)) == RED
-
-
-def test_art27_funding_is_not_due_before_the_plaque():
-    facts = Facts(
-        starts_on=TODAY - timedelta(days=400),
-        ends_on=TODAY + timedelta(days=1000),
-        established=False,
-    )
-    line = compliance.funding(facts, TODAY)
-    assert (line.status, line.detail) == (GREEN, "基地尚未挂牌，挂牌后登记前三年拨款。")
-
-
-def test_art27_registry_and_panel_agree_before_the_plaque(college_a, office):
-    base = make_base(college_a, office, starts_on=TODAY - timedelta(days=30),
-                     ends_on=TODAY + timedelta(days=1500), plaque_date=None)  # fmt: skip
-    assert compliance.facts_for(base).established is False
-    annotated = compliance.with_facts(Base.objects.filter(pk=base.pk)).get()
-    assert compliance.facts_from_annotations(annotated).established is False

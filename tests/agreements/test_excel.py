@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from agreements import compliance, excel, services
 from agreements.choices import BaseLevel, BaseState, FundingKind
 from agreements.models import Agreement, Base, BaseLevelChange, Course, FundingEntry, Partner
+from tests.agreements.factories import allocation
 from tests.conftest import make_student, make_user
 from xcu_bases.choices import RoleCode as R
 from xcu_bases.creditcode import check_character
@@ -52,6 +53,12 @@ def office_client(client, people):
     return client
 
 
+def inspector(college):
+    """Art 12(3): a teacher account of ``college``."""
+    return make_user("wangjh", R.CAMPUS_SUPERVISOR, college=college, name="王建华",
+                     phone="13908150000")  # fmt: skip
+
+
 def make_base(college, by, *, name, code=CODE_A, state=BaseState.ACTIVE, starts_on=None, **extra):
     partner, _ = Partner.objects.get_or_create(
         credit_code=code, defaults={"name": f"{name}合作单位", "address": "西昌市航天大道"}
@@ -85,10 +92,11 @@ def test_export_columns_and_one_base(office_client, people, college_a, college_b
     base = make_base(
         college_a, office, name="西昌学院—凉山州农业科学研究院研究生联合培养基地",
         starts_on=starts_on, level=BaseLevel.PROVINCIAL, plaque_date=starts_on,
-        responsible_college=college_a, inspector_name="王建华", inspector_phone="13908150000",
+        responsible_college=college_a, inspector=inspector(college_a),
     )  # fmt: skip
     base.participating_colleges.add(college_b)
-    services.allocations_create(base=base, starts_on=starts_on, by=office)
+    allocation(base, 1, office, paid_on=starts_on)  # Art 27: the office planned and paid one
+    allocation(base, 2, office)
     FundingEntry.objects.create(
         base=base, kind=FundingKind.SPENDING, amount=Decimal("2500.50"),
         entry_date=starts_on, description="实践耗材", recorded_by=office,
@@ -117,10 +125,17 @@ def test_export_columns_and_one_base(office_client, people, college_a, college_b
     assert values["协议结束"].date() == ends_on
     assert values["协议剩余天数"] == 60
     assert (values["共建课程数"], values["联合项目数"]) == (1, 0)
-    assert values["已登记拨款年度"] == "第1、2、3年"
-    assert values["经费支出合计(元)"] == 2500.5
+    assert (values["已拨付(元)"], values["计划拨付(元)"]) == (10000, 10000)
+    assert (values["已支出(元)"], values["结余(元)"]) == (2500.5, 7499.5)
     assert (values["督导员"], values["督导员电话"]) == ("王建华", "13908150000")
     assert values["合规状况"] == "需立即处理"
+    # One column per governance and funding line, as on the base's panel (Art 9–17, Art 27).
+    by_key = {line.key: line for line in compliance.lines(compliance.facts_for(base), today=today)}
+    for key, column in excel.LINE_COLUMNS:
+        assert values[column] == by_key[key].cell, column
+    assert values["管理委员会（第九条）"].startswith("需关注：尚未登记管理委员会成员")
+    assert values["督导员配备（第十二条）"] == "正常"
+    assert values["责任学院（第十四条）"] == "正常"
     # The non-green lines of the base's compliance panel, by title.
     lines = compliance.lines(compliance.facts_for(base), today=today)
     todo = [line.title for line in lines if line.status != compliance.GREEN]
@@ -150,14 +165,14 @@ def test_export_follows_the_registry_filters_and_visibility(client, people, coll
 
 
 def test_export_hides_the_ledger_and_phones_from_students(client, people, college_a):
-    make_base(college_a, people["office"], name="甲学院基地", inspector_name="王建华",
-              inspector_phone="13908150000")  # fmt: skip
+    make_base(college_a, people["office"], name="甲学院基地", inspector=inspector(college_a))
     client.force_login(people["student_a"])
     header, row = sheet_rows(client.get(reverse("agreements:base_export")))
     values = dict(zip(header, row, strict=True))
     assert values["督导员"] == "王建华"
     assert values["督导员电话"] is None
-    assert values["经费支出合计(元)"] is None
+    money = ("已拨付(元)", "计划拨付(元)", "已支出(元)", "结余(元)")
+    assert [values[k] for k in money] == [None] * 4
 
 
 def bulk_bases(n: int, college, by) -> None:
@@ -177,7 +192,8 @@ def bulk_bases(n: int, college, by) -> None:
     )  # fmt: skip
     FundingEntry.objects.bulk_create(
         FundingEntry(base=b, kind=FundingKind.ALLOCATION, year_no=year, amount=10_000,
-                     entry_date=date(2023 + year, 6, 1), description="拨款", recorded_by=by)
+                     due_on=date(2023 + year, 6, 1), state="planned", description="拨款",
+                     recorded_by=by)
         for b in bases[::3] for year in (1, 2)
     )  # fmt: skip
 
@@ -232,8 +248,8 @@ def test_template_example_row_imports_cleanly(office_client, people, college_a):
     assert (agreement.signed_on, agreement.starts_on) == (date(2024, 5, 20), date(2024, 6, 1))
     assert agreement.ends_on == date(2029, 5, 31)  # Art 7(2): start + 5 years - 1 day
     assert not agreement.scan
-    # Art 27: the first three years' allocations, as at establishment.
-    assert sorted(base.funding.values_list("year_no", flat=True)) == [1, 2, 3]
+    # Art 27: plaqued before the regulation came into force: no automatic allocations.
+    assert not base.funding.exists()
     log = list(TransitionLog.objects.for_object(base).values_list("transition", "by"))
     assert log == [("import", people["office"].pk), ("award_plaque", people["office"].pk)]
     page = office_client.get(response["Location"])
@@ -260,9 +276,9 @@ def workbook_bytes(rows: list[list], headers=HEADERS) -> bytes:
 def row(name="西昌学院—凉山州农业科学研究院研究生联合培养基地", *, college="测试甲学院",
         partner="凉山彝族自治州农业科学研究院", code=CODE_A, level="校级",
         plaque=date(2024, 6, 18), signed=date(2024, 5, 20), starts=date(2024, 6, 1), ends=None,
-        inspector="王建华", phone="13908150000", address="西昌市航天大道 1 号") -> list:  # fmt: skip
+        inspector=None, address="西昌市航天大道 1 号") -> list:  # fmt: skip
     return [name, college, partner, code, address, level, plaque, signed, starts, ends,
-            inspector, phone]  # fmt: skip
+            inspector]  # fmt: skip
 
 
 def post_rows(client, rows, **kwargs):
@@ -297,7 +313,7 @@ def test_every_problem_is_reported(office_client, college_a):
         row(name="", code=CODE_B),
         row("乙", college="不存在的学院", plaque="2024-13-01", code=CODE_B),
         row("丙", starts=date(2024, 6, 1), ends=date(2024, 5, 1), level="市级", code=CODE_B),
-        row("丁", signed=today + timedelta(days=1), plaque=None, code=CODE_B, phone="电话"),
+        row("丁", signed=today + timedelta(days=1), plaque=None, code=CODE_B, inspector="王建华"),
         row("戊", plaque=date(2024, 5, 1), signed=date(2024, 5, 20), code="ABC"),
     ]
     response = post_rows(office_client, rows)
@@ -309,7 +325,7 @@ def test_every_problem_is_reported(office_client, college_a):
         "第 4 行“级别”：“市级”不是允许的级别，请填写校级、省级或国家级。",
         "第 4 行“协议结束日期”：必须晚于协议开始日期。",
         "第 5 行“协议签订日期”：不能晚于今天：导入的是已签订的协议。",
-        "第 5 行“督导员电话”：请输入有效的电话号码（7–20 位数字，可含 +、-、括号和空格）。",
+        "第 5 行“督导员”：测试甲学院没有名为“王建华”的教师账号（校内导师或学院负责人）；督导员须从本学院教师账号中选择，可先留空，导入后在基地页面指定。",
         "第 6 行“统一社会信用代码”：统一社会信用代码应为 18 位，当前为 3 位。",
         "第 6 行“挂牌日期”：不能早于协议签订日期：先签协议，后挂牌（第七条）。",
     ]

@@ -165,7 +165,7 @@ def test_edits_of_the_record_notify_nobody(registered, people, today):
     with captured() as rows:
         services.base_profile_update(
             base=base, by=people["secretary_a"], responsible_college=base.college,
-            participating_colleges=[], inspector_name="吉克阿依", inspector_phone="13800000000",
+            participating_colleges=[], inspector=people["head_a"],
         )  # fmt: skip
     assert rows == []
 

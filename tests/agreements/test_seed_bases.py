@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from agreements import compliance
+from agreements import compliance, inbox
 from agreements.choices import (
     BaseLevel,
     BaseState,
@@ -20,7 +20,7 @@ from agreements.choices import (
     ProjectLevel,
 )
 from agreements.demo import BASES, seed_bases
-from agreements.models import Base, Partner
+from agreements.models import Base, FundingEntry, Partner
 from tests.xcu_bases.test_seed import snapshot
 from xcu_bases.models import TransitionLog, User
 from xcu_bases.uploads import DOCUMENT_KINDS, PDF, check_upload
@@ -149,9 +149,20 @@ def test_art9_art10_governance_and_the_inspector(demo_bases):
         assert (group_leader.name, group_leader.position) == (heads[base.college.code], "院长")
         deputy = next(m for m in group if m.role == GovernanceRole.DEPUTY)
         assert deputy.unit == base.partner.name
-        assert base.inspector_name and base.inspector_phone
+        assert all(m.capacity for m in members)  # Art 9, Art 10: whom each one represents
+        # Art 12(3): a teacher account of the base's college, or (one base) not yet named.
+        if base.inspector is not None:
+            assert base.inspector.college_id == base.college_id
+            assert base.inspector.has_role("campus_supervisor", "college_head")
     shared = [b for b in demo_bases if b.participating_colleges.exists()]
     assert shared and all(b.responsible_college == b.college for b in shared)
+    panels = {b.name: _panel(b) for b in demo_bases}
+    keys = ("committee", "working_group", "inspector", "responsible_college", "exchange")
+    # A base with full governance (no governance line) and one showing governance lines.
+    assert any(all(p[k].status == compliance.GREEN for k in keys) for p in panels.values())
+    [unnamed] = [b for b in demo_bases if b.inspector is None]
+    assert panels[unnamed.name]["inspector"].status == compliance.AMBER
+    assert panels[unnamed.name]["exchange"].status == compliance.AMBER
 
 
 def test_art17_art27_art28_activities(demo_bases):
@@ -162,18 +173,43 @@ def test_art17_art27_art28_activities(demo_bases):
     today = timezone.localdate()
     for base in demo_bases:
         allocations = base.funding.filter(kind=FundingKind.ALLOCATION)
-        assert sorted(allocations.values_list("year_no", flat=True)) == [1, 2, 3]
+        # Art 27: planned only for bases plaqued once the regulation was in force (all demo
+        # bases start at school level); every one due has been paid, with its document number.
+        funded = compliance.automatic_allocations(BaseLevel.SCHOOL, base.plaque_date)
+        assert sorted(allocations.values_list("year_no", flat=True)) == (
+            [1, 2, 3] if funded else []
+        )
+        for a in allocations:
+            due = a.due_on <= today
+            assert a.state == ("paid" if due else "planned"), (base, a.year_no)
+            assert (a.paid_on is not None and a.voucher_number and a.paid_on <= today) is due
+        paid = sum(a.amount for a in allocations if a.state == "paid")
         spending = base.funding.filter(kind=FundingKind.SPENDING)
-        assert spending.exists() and all(e.file and e.entry_date <= today for e in spending)
-        assert sum(e.amount for e in spending) <= sum(a.amount for a in allocations)
+        assert all(e.file and e.entry_date <= today for e in spending)
+        assert sum(e.amount for e in spending) <= paid
+        assert spending.exists() is (paid > 0)
         assert all(m.held_on <= today and m.file for m in base.meetings.all())
         # Entered by the college secretary through the services: each one on the timeline.
         logged = [row.transition for row in _log(base)]
         assert logged.count("add_funding") == spending.count()
+        assert logged.count("pay_allocation") == allocations.filter(state="paid").count()
         assert logged.count("add_member") == base.governance.count() == 9
         assert {row.by.username for row in _log(base) if row.transition.startswith("add_")} == {
             "secretary" if base.college.code == "01" else "secretary2"
         }
+
+
+def test_art27_the_demo_shows_planned_paid_and_due_unpaid_allocations(bases):
+    today = timezone.localdate()
+    rows = FundingEntry.objects.filter(kind=FundingKind.ALLOCATION)
+    assert rows.filter(state="paid").exists() and rows.filter(state="planned").exists()
+    # A base born from an application with its year 1 due and unpaid: in the office's inbox.
+    overdue = rows.filter(state="planned", due_on__lte=today, base__application__isnull=False)
+    assert overdue.exists()
+    office = User.objects.get(username="office")
+    titles = [t.title for t in inbox.allocations_due(office)]
+    assert titles == [f"登记拨付：{a.base.name} 第 {a.year_no} 年建设经费" for a in
+                      overdue.select_related("base").order_by("due_on", "pk")]  # fmt: skip
 
 
 def test_partners_have_valid_credit_codes_and_scans_are_real_pdfs(demo_bases):

@@ -10,18 +10,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from agreements import services
-from agreements.choices import BaseLevel, BaseState, FundingKind
-from agreements.models import Agreement, Base, BaseLevelChange, FundingEntry
-from agreements.services import BaseError, allocations_create
-from applications import services as application_services
-from applications.choices import ApplicationState as S
-from applications.services import ApplicationError
+from agreements.choices import BaseLevel, BaseState
+from agreements.models import Agreement, Base, BaseLevelChange
+from agreements.services import BaseError
 from tests.agreements.test_compliance import make_base
 from tests.applications.factories import (
-    PLAQUE_DATE,
-    SIGNING,
-    advance_to,
-    complete_application,
     pdf_file,
 )
 from tests.conftest import make_user
@@ -93,28 +86,7 @@ def footprint(base) -> dict:
     }
 
 
-# --- Art 7(5), Art 27: the plaque ---------------------------------------------------------------
-
-
-def test_art27_establishment_creates_three_allocations_exactly_once(people):
-    office = people["office"]
-    app = advance_to(complete_application(people["secretary_a"]), S.ESTABLISHED, people)
-    base = Base.objects.get(application=app)
-    assert base.state == BaseState.ACTIVE
-    allocations = FundingEntry.objects.filter(base=base, kind=FundingKind.ALLOCATION)
-    starts_on = SIGNING["starts_on"]
-    assert [(a.year_no, a.amount, a.entry_date) for a in allocations.order_by("year_no")] == [
-        (n, Decimal("10000.00"), add_years(starts_on, n - 1)) for n in (1, 2, 3)
-    ]
-    assert [row.transition for row in log(base)] == ["award_plaque"]
-
-    with pytest.raises(ApplicationError):
-        application_services.application_establish(
-            app=app, by=office, expected=application_services.seen(app), plaque_date=PLAQUE_DATE
-        )
-    assert allocations_create(base=base, starts_on=starts_on, by=office) == []
-    assert allocations.count() == 3
-    assert len(log(base)) == 1
+# --- Art 7(5): the plaque (Art 27 allocations: tests/agreements/test_funding.py) -------------------
 
 
 def test_art7_registering_an_existing_base_awards_the_plaque_once(people, college_a, today):

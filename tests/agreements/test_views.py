@@ -2,7 +2,7 @@
 uploads and the office's actions (level, renewal, revocation)."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import count
 
@@ -23,6 +23,7 @@ from agreements.models import (
     JointProject,
     Partner,
 )
+from tests.agreements.factories import allocation
 from tests.applications.factories import complete_application
 from tests.conftest import make_student, make_user
 from xcu_bases.choices import RoleCode as R
@@ -238,11 +239,11 @@ def test_outsiders_get_404_on_every_edit_url_and_nothing_changes(client, people,
 
 def test_other_college_secretary_cannot_edit_profile(client, people, base):
     response = login(client, people["secretary_b"]).post(
-        url("base_edit", base), {"inspector_name": "张三", "inspector_phone": "13900000000"}
+        url("base_edit", base), {"inspector": people["head_a"].pk}
     )
     assert response.status_code == 404
     base.refresh_from_db()
-    assert base.inspector_name == ""
+    assert base.inspector is None
 
 
 def test_agreement_scan_only_for_staff(client, people, base):
@@ -276,6 +277,11 @@ def test_panel_shows_every_line_with_its_article(client, people, base):
         ("联合科研项目（协议期内至少 1 项）", "第二十八条"),
         ("年度对标检查", "第二十九条"),
         ("建设经费（前三年每年 1 万元）", "第二十七条"),
+        ("基地建设管理委员会", "第九条"),
+        ("基地工作小组", "第十条"),
+        ("督导员", "第十二条第三项"),
+        ("责任学院", "第十四条"),
+        ("定期交流研讨（近 12 个月至少 1 次）", "第十七条"),
     ]:
         assert title in text and article in text
     assert 'data-testid="compliance-yearly_check"' in text
@@ -283,11 +289,9 @@ def test_panel_shows_every_line_with_its_article(client, people, base):
 
 
 def test_art27_panel_and_ledger_follow_the_funding(client, people, base):
+    today = timezone.localdate()
     for year_no in (1, 2):
-        FundingEntry.objects.create(
-            base=base, kind=FundingKind.ALLOCATION, year_no=year_no, amount=Decimal(10000),
-            entry_date=timezone.localdate(), description=f"第 {year_no} 年", recorded_by=people["office"],
-        )  # fmt: skip
+        allocation(base, year_no, people["office"], due_on=today, paid_on=today)
     login(client, people["secretary_a"])
     response = client.post(
         url("spending_add", base),
@@ -330,13 +334,12 @@ def test_own_college_secretary_edits_profile(client, people, base, college_b):
         {
             "participating_colleges": [college_b.pk],
             "responsible_college": college_b.pk,
-            "inspector_name": "王老师",
-            "inspector_phone": "13900000000",
+            "inspector": people["head_a"].pk,
         },
     )
     assert response.status_code == 302
     base.refresh_from_db()
-    assert base.responsible_college == college_b and base.inspector_name == "王老师"
+    assert base.responsible_college == college_b and base.inspector == people["head_a"]
     assert list(base.participating_colleges.all()) == [college_b]
     log = TransitionLog.objects.for_object(base).get()
     assert log.transition == "update_profile" and log.by == people["secretary_a"]
@@ -355,8 +358,8 @@ def test_art14_responsible_college_must_be_at_the_base(client, people, base):
 
 def test_governance_add_and_remove(client, people, base):
     login(client, people["secretary_a"])
-    data = {"body": GovernanceBody.WORKING_GROUP, "role": "leader", "name": "陈志强",
-            "unit": "测试甲学院", "position": "院长", "phone": ""}  # fmt: skip
+    data = {"body": GovernanceBody.WORKING_GROUP, "role": "leader", "capacity": "college_head",
+            "name": "陈志强", "unit": "测试甲学院", "position": "院长", "phone": ""}  # fmt: skip
     assert client.post(url("governance", base), data).status_code == 302
     # Art 10: one leader per body.
     response = client.post(url("governance", base), {**data, "name": "另一人"}, follow=True)
@@ -456,7 +459,7 @@ def test_office_actions_are_refused_for_the_college(client, people, base, name, 
     assert client.get(url(name, base)).status_code == 404
     data = {"level": "provincial", "changed_on": "2026-01-01", "document_number": "川教函〔2026〕1号",
             "reason": "不合格", "signed_on": "2026-01-01", "starts_on": "2026-01-01",
-            "scan": pdf(), "year_no": "1", "amount": "10000", "entry_date": "2026-01-01"}  # fmt: skip
+            "scan": pdf(), "year_no": "1", "amount": "10000", "due_on": "2026-01-01"}  # fmt: skip
     assert client.post(url(name, base), data).status_code == 404
     base.refresh_from_db()
     assert base.state == BaseState.ACTIVE and base.level == BaseLevel.SCHOOL
@@ -557,15 +560,16 @@ def test_office_revokes_with_a_reason(client, people, base):
     assert login(client, people["student_a"]).get(url("base_detail", base)).status_code == 404
 
 
-def test_office_adds_a_missing_allocation(client, people, base):
+def test_art27_office_plans_a_missing_allocation(client, people, base):
     login(client, people["office"])
     response = client.post(
         url("allocation_add", base),
-        {"year_no": "2", "amount": "10000", "entry_date": "2026-01-01"},
+        {"year_no": "2", "amount": "10000", "due_on": "2026-01-01"},
     )
     assert response.status_code == 302
     entry = FundingEntry.objects.get()
     assert (entry.kind, entry.year_no, entry.amount) == ("allocation", 2, Decimal(10000))
+    assert (entry.state, entry.due_on, entry.paid_on) == ("planned", date(2026, 1, 1), None)
     assert TransitionLog.objects.for_object(base).get().transition == "add_allocation"
 
 

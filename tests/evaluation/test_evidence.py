@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from agreements.choices import BaseState, FundingKind
+from agreements.choices import AllocationState, BaseState, FundingKind
 from agreements.models import FundingEntry
 from evaluation import selectors, services
 from evaluation.choices import EvaluationState as E
@@ -208,17 +208,25 @@ def test_attachment_downloads_are_permission_checked(client, people, evaluation)
     assert client.get(wrong).status_code == 404
 
 
-def test_the_facts_show_funding_allocated_and_spent(people, evaluation, base):
-    for kind, amount, year_no in (
-        (FundingKind.ALLOCATION, "10000", 1), (FundingKind.SPENDING, "3250.5", None),
-        (FundingKind.SPENDING, "1200", None),
-    ):  # fmt: skip
+def test_the_facts_show_funding_paid_planned_and_spent(people, evaluation, base):
+    """Art 27: only allocations the office recorded as paid count as paid."""
+    office = people["office"]
+    for year_no, paid_on in ((1, date(2025, 6, 20)), (2, None)):
         FundingEntry.objects.create(
-            base=base, kind=kind, amount=Decimal(amount), year_no=year_no,
-            entry_date=date(2025, 6, 1), description="经费", recorded_by=people["office"],
+            base=base, kind=FundingKind.ALLOCATION, year_no=year_no, amount=Decimal("10000"),
+            due_on=date(2024 + year_no, 6, 1), paid_on=paid_on,
+            state=AllocationState.PAID if paid_on else AllocationState.PLANNED,
+            voucher_number="财拨〔2025〕8号" if paid_on else "", description="经费", recorded_by=office,
+        )  # fmt: skip
+    for amount in ("3250.5", "1200"):
+        FundingEntry.objects.create(
+            base=base, kind=FundingKind.SPENDING, amount=Decimal(amount),
+            entry_date=date(2025, 7, 1), description="经费", recorded_by=office,
         )  # fmt: skip
     facts = dict(selectors.facts(evaluation, today=date(2026, 11, 29)))
-    assert facts["经费拨付与使用"] == "已拨付 10,000.00 元，已登记支出 4,450.50 元"
+    assert facts["经费拨付与使用"] == (
+        "已拨付 10,000.00 元，计划拨付 10,000.00 元，已登记支出 4,450.50 元"
+    )
 
 
 # --- closing a round --------------------------------------------------------------------------
