@@ -9,4 +9,5 @@ class AgreementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from agreements import notifications  # noqa: F401  (registers notification rules)
+        # Registers the notification rules and the renewals' inbox tasks.
+        from agreements import notifications, renewal_inbox, renewal_notifications  # noqa: F401
