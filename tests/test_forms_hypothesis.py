@@ -7,6 +7,7 @@ import importlib
 import inspect
 import io
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -49,6 +50,7 @@ FORM_MODULES = [
     "applications.forms",
     "agreements.forms",
     "agreements.io_views",
+    "agreements.renewal_forms",
     "practice.forms",
     "practice.record_forms",
     "practice.supervisor_forms",
@@ -145,6 +147,10 @@ KWARGS = {
     "applications.forms.CommentForm": lambda w: {"label": "意见"},
     "agreements.forms.BaseProfileForm": lambda w: {"base": w.base()},
     "agreements.forms.AllocationForm": lambda w: {"years": [1, 2, 3]},
+    "agreements.renewal_forms.RenewalSignForm": lambda w: {
+        "reviewed": (date(2026, 1, 1), date(2030, 12, 31))
+    },
+    "applications.forms.SignForm": lambda w: {"term_years": 32767},  # the draft's term, any size
     "practice.forms.CommentForm": lambda w: {"label": "意见"},
     "practice.record_forms.FileForm": lambda w: {"label": "文件"},
     "practice.record_forms.ThesisForm": lambda w: {"label": "学位论文"},
@@ -228,7 +234,8 @@ def sqlite_overflow(form, data) -> bool:
 
 
 SIMPLE = ["CourseworkForm", "ExpertReviewForm", "MeetingForm", "EstablishForm", "RevokeForm",
-          "LevelChangeForm", "ClearanceAnswerForm", "RenewForm", "SignForm"]  # fmt: skip
+          "LevelChangeForm", "ClearanceAnswerForm", "AuthoriseForm", "RenewalSignForm",
+          "SignForm"]  # fmt: skip
 
 
 @pytest.mark.parametrize(

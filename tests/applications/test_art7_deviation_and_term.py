@@ -266,3 +266,11 @@ def test_art7_sign_page_keeps_the_2000_to_2099_start_date_check(client, people, 
     with unchanged(approved):
         response = client.post(reverse("applications:sign", args=[approved.pk]), post)
     assert "请填写 2000 年至 2099 年之间的协议开始日期" in response.text
+
+
+def test_art7_a_huge_draft_term_is_a_message_not_a_500():
+    from applications.forms import SignForm
+
+    form = SignForm(data={"signed_on": "2026-11-01", "starts_on": "2099-12-31"}, term_years=32767)
+    assert not form.is_valid()
+    assert "超出可登记的日期范围" in str(form.errors["starts_on"])
