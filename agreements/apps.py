@@ -9,4 +9,5 @@ class AgreementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from agreements import inbox, notifications  # noqa: F401  (inbox, notifications)
+        # Registers the notification rules and the inbox tasks (allocations due, renewals).
+        from agreements import inbox, notifications, renewal_inbox, renewal_notifications  # noqa: F401

@@ -66,3 +66,27 @@ class ProjectLevel(models.TextChoices):
     CITY = "city", "市厅级"
     CONTRACT = "contract", "横向"
     OTHER = "other", "其他"
+
+
+class RenewalState(models.TextChoices):
+    """A renewal (续签) is a new agreement and is reviewed as one (Art 7(2)–(4))."""
+
+    DRAFT = "draft", "草稿"
+    COLLEGE_REVIEW = "college_review", "学院审核"
+    OFFICE_REVIEW = "office_review", "学科与研究生处审核"
+    LEGAL_REVIEW = "legal_review", "法治与督办科审核"
+    MEETING = "meeting", "校长办公会审定"
+    APPROVED = "approved", "已批准续签"
+    SIGNED = "signed", "已签订续签协议"
+    REJECTED = "rejected", "未获批准"
+
+
+RENEWAL_REVIEW_STATES = (
+    RenewalState.COLLEGE_REVIEW,
+    RenewalState.OFFICE_REVIEW,
+    RenewalState.LEGAL_REVIEW,
+    RenewalState.MEETING,
+)
+# The secretary may take a renewal back until the president's meeting (as Annex 1).
+RENEWAL_WITHDRAWABLE_STATES = RENEWAL_REVIEW_STATES[:3]
+RENEWAL_OPEN_STATES = (RenewalState.DRAFT, *RENEWAL_REVIEW_STATES, RenewalState.APPROVED)

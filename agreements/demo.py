@@ -6,11 +6,13 @@ agreement, then registered through ``agreements.services`` (plaque, Art 27 alloc
 timeline). Everything after that goes through the services too, as the people would do it:
 the college secretary enters governance (Art 9, Art 10), exchange meetings (Art 17), courses
 and projects (Art 28) and spending with its voucher (Art 27); the office changes the level
-(Art 4, Art 8), renews and revokes (Art 29); the daily job expires. A base is keyed on its
-name and college: one that exists is left alone, so seeding twice changes nothing.
+(Art 4, Art 8) and revokes (Art 29); renewals are reviewed as new agreements (Art 7,
+renewal_demo.py); the daily job expires. A base is keyed on its name and college: one that
+exists is left alone, so seeding twice changes nothing.
 
 What the panel shows today:
-盐源苹果 — red (agreement ends within three months); 雅砻江渔业 — amber (within six months);
+盐源苹果 — red (agreement ends within three months; its renewal waits for the office);
+雅砻江渔业 — amber (within six months; its renewal is with the legal office);
 钒钛生态修复 — amber (no course after half the term, no inspector named (Art 12(3)), no
 exchange meeting in 12 months (Art 17)); 乌金猪 and 苦荞 (renewed) — green, full governance;
 会理牧业 — expired; 航天城农旅 — revoked; 苦荞 national, 雅砻江渔业 provincial.
@@ -29,7 +31,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from agreements import services
+from agreements import renewal_demo, services
 from agreements.choices import (
     AllocationState,
     BaseLevel,
@@ -398,8 +400,11 @@ def seed_bases(stdout=None) -> int:
             _funding(base, spec, people[OFFICE], secretary, today)
             _afterwards(spec, base, people[OFFICE], today)
         _application_bases(people[OFFICE], today)
+        renewals = renewal_demo.seed_renewals()
     if stdout is not None:
-        stdout.write(f"演示基地：新建 {len(built)} 个（共 {len(BASES)} 个）。")
+        stdout.write(
+            f"演示基地：新建 {len(built)} 个（共 {len(BASES)} 个），续签申请 {renewals} 份。"
+        )
     return len(built)
 
 
@@ -434,11 +439,11 @@ def _establish(spec: dict, colleges: dict, people: dict, today: date) -> Base:
 def _afterwards(spec: dict, base: Base, office, today: date) -> None:
     """After the expiry run: renewal, later level changes, revocation — in that order."""
     first = _term(spec["agreement"], today)
-    if "renewal" in spec:
+    if "renewal" in spec:  # Art 7: reviewed as a new agreement (agreements/renewal_demo.py)
         term = _term(spec["renewal"], today)
-        services.agreement_renew(
-            base=base, by=office, signed_on=term.signed_on, starts_on=term.starts_on,
-            ends_on=term.ends_on, scan=_scan(spec, term, "续签协议签字盖章扫描件"),
+        renewal_demo.renew_base(
+            base, starts_on=term.starts_on, ends_on=term.ends_on, signed_on=term.signed_on,
+            scan=_scan(spec, term, "续签协议签字盖章扫描件"),
         )  # fmt: skip
     for change in spec.get("levels", []):
         if today - timedelta(days=change[1]) > first.ends_on:

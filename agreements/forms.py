@@ -324,22 +324,6 @@ class LevelChangeForm(forms.Form):
     note = forms.CharField(label="说明", required=False, max_length=300)
 
 
-class RenewForm(forms.Form):
-    signed_on = _date("签订日期")
-    starts_on = _date("协议开始日期")
-    ends_on = _date(
-        "协议结束日期", required=False, help_text="不填则为开始日期起 5 年（第七条第二项）。"
-    )
-    scan = forms.FileField(label="已签协议书扫描件", help_text="PDF 或 DOCX，不超过 20 MB。")
-
-    def clean(self):
-        data = super().clean()
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_on", "协议结束日期必须晚于开始日期。")
-        return data
-
-
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         label="撤销理由",

@@ -19,6 +19,7 @@ from agreements.choices import (
     MeetingKind,
     ProjectLevel,
 )
+from agreements.renewal_models import Renewal  # noqa: F401  (the renewal's model, Art 7)
 from xcu_bases import access
 from xcu_bases.creditcode import validate_credit_code
 from xcu_bases.uploads import GeneratedName
@@ -125,6 +126,11 @@ class AgreementDraft(models.Model):
         related_name="+",
         verbose_name="依据的模板版本",
     )
+    # Art 7(3): the graduate office decides in its review; set by services only.
+    office_deviates = models.BooleanField(
+        "学科与研究生处认定与模板内容不一致", null=True, blank=True
+    )
+    deviation_reason = models.TextField("认定理由", blank=True)
 
     class Meta:
         verbose_name = "协议书草案"
@@ -132,6 +138,13 @@ class AgreementDraft(models.Model):
 
     def __str__(self):
         return f"{self.application} 的协议书草案"
+
+    @property
+    def deviates(self) -> bool:
+        """Art 7(3): the office's decision once made, until then the college's declaration."""
+        if self.office_deviates is None:
+            return self.deviates_from_template
+        return self.office_deviates
 
 
 class BaseQuerySet(models.QuerySet):
@@ -510,6 +523,8 @@ class Agreement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
     )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # Art 7(2): why the signed term differs from the reviewed one (blank: it does not).
+    term_reason = models.CharField("期限与审核不一致的理由", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "协议书"

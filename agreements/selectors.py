@@ -210,7 +210,6 @@ def actions_for(base: Base, user) -> list[Action]:
     if access.is_office(user):
         actions += [
             Action("级别变更", _url("level_change", base), "outline-primary", "award"),
-            Action("登记续签协议", _url("renew", base), "outline-primary", "file-earmark-plus"),
             Action("撤销基地", _url("revoke", base), "outline-danger", "x-octagon"),
         ]
     return actions

@@ -1,6 +1,6 @@
 """Every change to a base goes through here: check, change, log."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -27,7 +27,6 @@ from agreements.governance_rules import inspector_candidates
 from agreements.models import Agreement, AgreementTemplate, Base, BaseLevelChange, FundingEntry
 from xcu_bases import access
 from xcu_bases.choices import RoleCode
-from xcu_bases.dates import add_years
 from xcu_bases.services import record_transition
 from xcu_bases.uploads import DOCUMENT_KINDS, check_upload, safe_display_name
 from xcu_bases.workflow import Chain, WorkflowError, require
@@ -145,32 +144,22 @@ def base_expire_due() -> list[Base]:
     return changed
 
 
-def agreement_renew(
-    *, base: Base, by, signed_on: date, starts_on: date, ends_on: date | None, scan
-) -> Agreement:
-    """A new agreement recorded by the office; an expired base becomes active again."""
+def base_renewed(*, base: Base, agreement: Agreement, by) -> Base:
+    """A renewal's signed agreement on ``base`` (locked by the caller, ``agreements.renewals``):
+    an expired base whose new agreement is in force becomes active again through the Base
+    machine's ``renew``; otherwise the new agreement is written on the base's timeline."""
     _office(by)
-    ends_on = ends_on or add_years(starts_on, 5) - timedelta(days=1)
-    if ends_on <= starts_on:
-        raise BaseError("协议结束日期必须晚于开始日期。")
-    check_upload(scan, DOCUMENT_KINDS)
-    with transaction.atomic():
-        locked = Base.objects.select_for_update().get(pk=base.pk)
-        if locked.state == BaseState.REVOKED:
-            raise BaseError("基地已被撤销，不能续签。")
-        agreement = Agreement.objects.create(
-            base=locked, signed_on=signed_on, starts_on=starts_on, ends_on=ends_on,
-            scan=scan, scan_name=safe_display_name(scan.name), recorded_by=by,
-        )  # fmt: skip
-        comment = f"新协议 {starts_on:%Y年%m月%d日} 至 {ends_on:%Y年%m月%d日}"
-        if locked.state == BaseState.EXPIRED and locked.agreement_in_force() is not None:
-            _transition(locked, "renew", by=by, comment=comment)
-        else:
-            record_transition(
-                locked, transition="add_agreement", transition_label="登记续签协议", source=locked.state,
-                target=locked.state, state_labels=BaseState, by=by, role=RoleCode.GRADUATE_OFFICE, comment=comment,
-            )  # fmt: skip
-        return agreement
+    if base.state == BaseState.REVOKED:
+        raise BaseError("基地已被撤销，不能续签。")
+    comment = f"新协议 {agreement.starts_on:%Y年%m月%d日} 至 {agreement.ends_on:%Y年%m月%d日}"
+    if base.state == BaseState.EXPIRED and base.agreement_in_force() is not None:
+        return _transition(base, "renew", by=by, comment=comment)
+    record_transition(
+        base, transition="add_agreement", transition_label="登记续签协议", source=base.state,
+        target=base.state, state_labels=BaseState, by=by, role=RoleCode.GRADUATE_OFFICE,
+        comment=comment,
+    )  # fmt: skip
+    return base
 
 
 def base_revoke(*, base: Base, by, reason: str) -> Base:

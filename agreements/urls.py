@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agreements import io_views, views
+from agreements import io_views, renewal_urls, views
 
 app_name = "agreements"
 urlpatterns = [
@@ -24,7 +24,6 @@ urlpatterns = [
     path("<int:pk>/courses/add/", views.record_add, {"kind": "course"}, name="course_add"),
     path("<int:pk>/projects/add/", views.record_add, {"kind": "project"}, name="project_add"),
     path("<int:pk>/level/", views.level_change, name="level_change"),
-    path("<int:pk>/renew/", views.agreement_renew, name="renew"),
     path("<int:pk>/revoke/", views.base_revoke, name="revoke"),
     path(
         "<int:pk>/agreements/<int:agreement_pk>/scan/", views.agreement_scan, name="agreement_scan"
@@ -36,3 +35,5 @@ urlpatterns = [
     path("import/template.xlsx", io_views.import_template, name="import_template"),
     path("<int:pk>/certificate.pdf", io_views.certificate_pdf, name="certificate_pdf"),
 ]
+# --- renewals: filed by the college, reviewed as a new agreement (renewal_urls.py) ---
+urlpatterns += renewal_urls.urlpatterns

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements import selectors, services
+from agreements import renewal_selectors, selectors, services
 from agreements.choices import BaseState
 from agreements.forms import (
     AllocationForm,
@@ -22,7 +22,6 @@ from agreements.forms import (
     GovernanceMemberForm,
     LevelChangeForm,
     ProjectForm,
-    RenewForm,
     RevokeForm,
     SpendingForm,
     TemplateUploadForm,
@@ -154,6 +153,7 @@ def base_list(request):
 def base_detail(request, pk):
     base = _get_base_for_user(request, pk)
     context = selectors.detail_context(base, request.user, today=timezone.localdate())
+    context |= renewal_selectors.for_base(base, request.user)  # Art 7: the renewal under way
     return render(request, "agreements/detail.html", context)
 
 
@@ -355,27 +355,6 @@ def level_change(request, base):
         "省级基地从校级基地中择优推荐；请填写认定文件号。"
     )
     return _form_page(request, base, form, "级别变更", note, confirm=True)
-
-
-@require_http_methods(["GET", "POST"])
-@_base_view(office=True)
-def agreement_renew(request, base):
-    form = RenewForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_renew(base=base, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error("scan", error)
-        except services.BaseError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "已登记续签协议。")
-            return _to_base(base, "agreements")
-    latest = base.latest_agreement()
-    note = "第七条第二项：合作协议期限一般为 5 年。" + (
-        f"现协议至 {latest.ends_on:%Y年%m月%d日} 到期。" if latest else ""
-    )
-    return _form_page(request, base, form, "登记续签协议", note, multipart=True, confirm=True)
 
 
 @require_http_methods(["GET", "POST"])

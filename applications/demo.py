@@ -1193,7 +1193,8 @@ APPLICATIONS = [
                 "署名权和非商业性使用权；其他成果归双方共同所有。研究生须签订保密协议，对核心群系谱、育种值"
                 "等数据承担保密义务，保密期限至协议终止后三年。"
             ),
-            deviates_from_template=True,
+            # The college did not flag it; the office did (Art 7(3)), see below.
+            deviates_from_template=False,
         ),
         "attachments": [
             ("凉山黑猪肉质性状选育技术合作协议.pdf", "2020—2025年技术合作协议", "技术合作协议"),
@@ -1218,6 +1219,11 @@ APPLICATIONS = [
         "office_opinion": (
             "专家评审和实地考察均通过。协议书草案对核心群选育成果的专利申请权和保密期限作了特别约定，"
             "与学校模板不一致，送法治与督办科审核。"
+        ),
+        "office_deviates": True,
+        "deviation_reason": (
+            "学院申报与模板一致，但草案将核心群选育成果的专利申请权约定归乙方所有，并增加了保密期限，"
+            "与学校模板“成果归双方共有”的约定不同。"
         ),
     },
     {
@@ -1443,8 +1449,9 @@ def _build(spec: dict, people: dict, today: date) -> BaseApplication:
     if story == S.OFFICE_REVIEW:
         return app
     app = services.application_office_approve(
-        app=app, by=office, expected=services.seen(app), comment=spec["office_opinion"]
-    )
+        app=app, by=office, expected=services.seen(app), comment=spec["office_opinion"],
+        deviates=spec.get("office_deviates"), deviation_reason=spec.get("deviation_reason", ""),
+    )  # fmt: skip
     if app.state == S.LEGAL_REVIEW:
         if story == S.LEGAL_REVIEW:
             return app

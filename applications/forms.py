@@ -1,12 +1,13 @@
 """Annex 1 forms. A draft saves whatever is typed (types are still checked);
 completeness is the submit step's business (applications/completeness.py)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
+from agreements import review
 from agreements.models import AgreementDraft
 from applications import completeness
 from applications.choices import ApplicationState, Art6Priority, MeetingDecision, Recommendation
@@ -16,10 +17,10 @@ from applications.models import (
     InstrumentRow,
     SiteInspection,
 )
-from xcu_bases.dates import add_years
 from xcu_bases.forms import MultipleFileField, MultipleFileInput
 from xcu_bases.models import College, User
 from xcu_bases.text import count_chars
+from xcu_bases.workflow import WorkflowError
 
 # Sections of the edit page, in the order of the paper form. Templates loop over these.
 SECTIONS = [
@@ -190,6 +191,49 @@ class CommentForm(forms.Form):
         self.fields["comment"].required = required
 
 
+DEVIATION_CHOICES = [
+    ("0", "协议书与模板内容一致"),
+    ("1", "协议书与模板内容不一致（送法治与督办科审核）"),
+]
+
+
+def deviation_field(declared: bool | None = None) -> forms.TypedChoiceField:
+    """Art 7(3): the office's decision, starting from what the college declared."""
+    return forms.TypedChoiceField(
+        label="学科与研究生处认定",
+        choices=DEVIATION_CHOICES,
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1" if declared else "0",
+        help_text="默认为学院申报的情况；改变学院申报时须填写理由（第七条第三项）。",
+    )
+
+
+class OfficeApproveForm(CommentForm):
+    """The office passes its review and decides whether the agreement deviates (Art 7(3))."""
+
+    deviation_reason = forms.CharField(
+        label="认定理由",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="改变学院申报时必填，例如：第五条知识产权归属与模板约定不同。",
+    )
+
+    def __init__(self, *args, declared: bool = False, **kwargs):
+        super().__init__(*args, label="学科与研究生处审核意见", **kwargs)
+        self.declared = declared
+        self.fields["deviates"] = deviation_field(declared)
+        self.order_fields(["deviates", "deviation_reason", "comment"])
+
+    def clean(self):
+        data = super().clean()
+        changed = data.get("deviates") is not None and data["deviates"] != self.declared
+        if changed and not (data.get("deviation_reason") or "").strip():
+            self.add_error("deviation_reason", "改变学院申报的认定时，请填写理由。")
+        return data
+
+
 class ExpertAssignForm(forms.Form):
     experts = forms.ModelMultipleChoiceField(
         label="评审专家",
@@ -261,13 +305,28 @@ class MeetingForm(forms.Form):
 
 
 class SignForm(forms.Form):
+    """Art 7(2), 7(4): the signed agreement; its term is the approved draft's unless a reason
+    is given for another."""
+
     signed_on = forms.DateField(label="签订日期", widget=forms.DateInput(attrs={"type": "date"}))
     starts_on = forms.DateField(
         label="协议开始日期", widget=forms.DateInput(attrs={"type": "date"})
     )
-    ends_on = forms.DateField(label="协议结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                              help_text="不填则为开始日期起 5 年（第七条第二项）。")  # fmt: skip
+    ends_on = forms.DateField(label="协议结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    term_reason = forms.CharField(
+        label="期限与草案不一致的理由",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="协议期限与协议书草案约定不一致时必填，将记入办理记录并显示在基地的协议列表中。",
+    )
     scan = forms.FileField(label="已签协议书扫描件", help_text="PDF 或 DOCX，不超过 20 MB。")
+
+    def __init__(self, *args, term_years: int = 5, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.term_years = term_years
+        note = f"不填则为开始日期起 {term_years} 年，即协议书草案约定的期限（第七条第二项）。"
+        self.fields["ends_on"].help_text = note
 
     def clean(self):
         data = super().clean()
@@ -275,10 +334,22 @@ class SignForm(forms.Form):
         if starts and not date(2000, 1, 1) <= starts <= date(2099, 12, 31):
             self.add_error("starts_on", "请填写 2000 年至 2099 年之间的协议开始日期。")
             return data
-        if starts and not data.get("ends_on"):
-            data["ends_on"] = add_years(starts, 5) - timedelta(days=1)
-        if starts and data.get("ends_on") and data["ends_on"] <= starts:
+        if not starts:
+            return data
+        try:
+            reviewed = review.term_end(starts, self.term_years)
+        except WorkflowError as error:
+            self.add_error("starts_on", error.message)
+            return data
+        ends = data["ends_on"] = data.get("ends_on") or reviewed
+        if ends <= starts:
             self.add_error("ends_on", "协议结束日期必须晚于开始日期。")
+        elif ends != reviewed and not (data.get("term_reason") or "").strip():
+            self.add_error(
+                "term_reason",
+                f"协议期限与协议书草案约定的 {self.term_years} 年不一致（应至 "
+                f"{reviewed:%Y年%m月%d日}），请填写理由。",
+            )
         return data
 
 

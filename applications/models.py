@@ -203,12 +203,13 @@ class BaseApplication(ConcurrentTransitionMixin, models.Model):
     def college_approve(self):
         pass
 
-    # Art 7(3): a non-standard agreement also goes to the legal office.
+    # Art 7(3): an agreement the office finds deviating from the template also goes to the
+    # legal office: the office's decision, not the college's declaration.
     @transition(field=state, source=S.OFFICE_REVIEW, target=RETURN_VALUE(S.LEGAL_REVIEW, S.MEETING),
-                permission=rules.is_office, conditions=[rules.office_review_done])  # fmt: skip
+                permission=rules.is_office,
+                conditions=[rules.office_review_done, rules.deviation_decided])  # fmt: skip
     def office_approve(self):
-        draft = getattr(self, "agreement_draft", None)
-        return S.LEGAL_REVIEW if draft and draft.deviates_from_template else S.MEETING
+        return S.LEGAL_REVIEW if self.agreement_draft.office_deviates else S.MEETING
 
     @transition(field=state, source=S.LEGAL_REVIEW, target=S.MEETING, permission=rules.is_legal)
     def legal_approve(self):

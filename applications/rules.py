@@ -87,6 +87,12 @@ def office_review_gaps(app) -> list[str]:
     return gaps
 
 
+def deviation_decided(app) -> bool:
+    """Art 7(3): the office has decided whether the agreement deviates from the template."""
+    draft = getattr(app, "agreement_draft", None)
+    return draft is not None and draft.office_deviates is not None
+
+
 def meeting_approved(app) -> bool:
     from applications.choices import MeetingDecision
 

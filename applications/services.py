@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from agreements import review
 from agreements.models import Agreement, AgreementDraft, AgreementTemplate, Base, Partner
 from agreements.services import allocations_create
 from applications import completeness, rules, snapshot
@@ -151,9 +152,10 @@ def application_submit(*, app: BaseApplication, by, expected: Seen) -> BaseAppli
         if gaps:
             raise ApplicationError("申报书尚不完整，不能提交。", gaps)
         locked.partner = _register_partner(locked)
-        # The draft was compared with the template in force when it was submitted.
+        # The draft was compared with the template in force when it was submitted; the
+        # office decides afresh on each submission whether it deviates (Art 7(3)).
         AgreementDraft.objects.filter(application=locked).update(
-            template=AgreementTemplate.current()
+            template=AgreementTemplate.current(), office_deviates=None, deviation_reason=""
         )
         locked.round += 1
         locked.submitted_at = timezone.now()
@@ -197,15 +199,41 @@ def application_college_approve(*, app, by, expected: Seen, comment: str) -> Bas
         return _transition(_locked(app.pk, expected), "college_approve", by=by, comment=opinion)
 
 
-def application_office_approve(*, app, by, expected: Seen, comment: str) -> BaseApplication:
+def application_office_approve(
+    *, app, by, expected: Seen, comment: str, deviates: bool | None = None,
+    deviation_reason: str = "",
+) -> BaseApplication:  # fmt: skip
+    """Art 7(3): the office passes its review and decides whether the agreement deviates from
+    the template (``None``: as the college declared; a change needs a reason). The legal office
+    reviews what the office found deviating."""
     opinion = _require(comment, "学科与研究生处审核意见")
     with transaction.atomic():
         locked = _locked(app.pk, expected)
+        if not rules.is_office(locked, by):
+            raise PermissionDenied("无权执行此操作。")
+        _decide_deviation(locked, by=by, deviates=deviates, reason=deviation_reason)
         result = _transition(locked, "office_approve", by=by, comment=opinion)
         if result.state == S.LEGAL_REVIEW:
             result.sent_to_legal = True
             result.save(update_fields=["sent_to_legal"])
         return result
+
+
+def _decide_deviation(app: BaseApplication, *, by, deviates: bool | None, reason: str) -> None:
+    """Store the office's decision on the draft; a change of the college's declaration is
+    logged with its reason."""
+    draft = app.agreement_draft
+    declared = draft.deviates_from_template
+    decided, reason = review.deviation_decision(declared=declared, decided=deviates, reason=reason)
+    draft.office_deviates, draft.deviation_reason = decided, reason
+    draft.save(update_fields=["office_deviates", "deviation_reason"])
+    if decided != declared:
+        record_transition(
+            app, transition="decide_deviation", transition_label="认定协议书与模板是否一致",
+            source=app.state, target=app.state, state_labels=S, by=by,
+            role=RoleCode.GRADUATE_OFFICE,
+            comment=review.deviation_comment(declared=declared, decided=decided, reason=reason),
+        )  # fmt: skip
 
 
 def application_legal_approve(*, app, by, expected: Seen, comment: str) -> BaseApplication:
@@ -372,14 +400,22 @@ def meeting_record(
 
 
 def application_sign(
-    *, app, by, expected: Seen, signed_on: date, starts_on: date, ends_on: date, scan
-) -> BaseApplication:
-    """Art 7(4): the agreement is signed; the base is born (school level, the college's)."""
-    if ends_on <= starts_on:
-        raise ApplicationError("协议结束日期必须晚于开始日期。")
+    *, app, by, expected: Seen, signed_on: date, starts_on: date, ends_on: date | None = None,
+    scan, term_reason: str = "",
+) -> BaseApplication:  # fmt: skip
+    """Art 7(4): the agreement is signed; the base is born (school level, the college's).
+
+    Art 7(2): the term is the approved draft's (``term_years`` from the start) unless the
+    office gives the reason for another one, stored on the agreement and logged."""
     check_upload(scan, DOCUMENT_KINDS)
     with transaction.atomic():
         locked = _office_step(app.pk, by, expected, state=S.APPROVED)
+        reviewed = review.term_end(starts_on, locked.agreement_draft.term_years)
+        ends_on = ends_on or reviewed
+        reason = review.term_reason(
+            term=(starts_on, ends_on), reviewed=(starts_on, reviewed), reason=term_reason,
+            what=f"协议书草案约定的 {locked.agreement_draft.term_years} 年期限",
+        )  # fmt: skip
         base = Base.objects.create(
             name=locked.base_name,
             partner=locked.partner,
@@ -395,9 +431,10 @@ def application_sign(
             scan=scan,
             scan_name=safe_display_name(scan.name),
             recorded_by=by,
+            term_reason=reason,
         )
         locked = BaseApplication.objects.get(pk=locked.pk)
-        comment = f"协议期限 {starts_on:%Y年%m月%d日} 至 {ends_on:%Y年%m月%d日}"
+        comment = review.term_comment(starts_on, ends_on, reason)
         return _transition(locked, "sign", by=by, comment=comment)
 
 

@@ -18,12 +18,7 @@ urlpatterns = [
         {"action": "college_approve"},
         name="college_approve",
     ),
-    path(
-        "<int:pk>/office-approve/",
-        views.application_action,
-        {"action": "office_approve"},
-        name="office_approve",
-    ),
+    path("<int:pk>/office-approve/", views.application_office_approve, name="office_approve"),
     path(
         "<int:pk>/legal-approve/",
         views.application_action,

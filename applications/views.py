@@ -30,6 +30,7 @@ from applications.forms import (
     InspectionForm,
     InstrumentFormSet,
     MeetingForm,
+    OfficeApproveForm,
     SignForm,
 )
 from applications.models import ApplicationAttachment, BaseApplication, InspectionPhoto
@@ -266,12 +267,6 @@ ACTIONS = {
         True,
         "学院同意申报，提交学科与研究生处组织论证考察。意见将印在申报书“校内申报单位意见”栏。",
     ),
-    "office_approve": (
-        services.application_office_approve,
-        "学科与研究生处审核意见",
-        True,
-        "论证考察通过。协议书与模板不一致的将送法治与督办科审核，否则提交校长办公会审定。",
-    ),
     "legal_approve": (
         services.application_legal_approve,
         "法律审核意见",
@@ -332,6 +327,36 @@ def application_action(request, pk, action):
             "seen": services.seen(app),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def application_office_approve(request, pk):
+    """Art 7(3): the office passes its review and decides whether the agreement deviates."""
+    app = _get_app_for_user(request, pk)
+    if not selectors._allowed(app, request.user, "office_approve"):
+        return _refused(request, app)
+    draft = app.agreement_draft
+    form = OfficeApproveForm(request.POST or None, declared=draft.deviates_from_template)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.application_office_approve(
+                app=app, by=request.user, expected=_expected(request), comment=data["comment"],
+                deviates=data["deviates"], deviation_reason=data["deviation_reason"],
+            )  # fmt: skip
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+            for detail in error.details:
+                messages.warning(request, detail)
+        else:
+            messages.success(request, f"已{services.TRANSITION_LABELS['office_approve']}。")
+            return redirect("applications:detail", pk=app.pk)
+    return render(
+        request,
+        "applications/office_approve.html",
+        {"app": app, "form": form, "draft": draft, "seen": services.seen(app),
+         "gaps": rules.office_review_gaps(app)},
+    )  # fmt: skip
 
 
 def _refused(request, app):
@@ -472,7 +497,8 @@ def application_sign(request, pk):
     app = _get_app_for_user(request, pk)
     if not _office_only(request, app, S.APPROVED):
         return _refused(request, app)
-    form = SignForm(request.POST or None, request.FILES or None)
+    years = app.agreement_draft.term_years
+    form = SignForm(request.POST or None, request.FILES or None, term_years=years)
     if request.method == "POST" and form.is_valid():
         response = _run(
             request,
@@ -492,7 +518,8 @@ def application_sign(request, pk):
             "title": "登记协议签订",
             "seen": services.seen(app),
             "multipart": True,
-            "note": "上传学校与合作单位签订的协议书扫描件。登记后系统建立校级基地及其协议（合作协议期限一般为 5 年）。",
+            "note": f"上传学校与合作单位签订的协议书扫描件。登记后系统建立校级基地及其协议。"
+            f"经审核的协议书草案约定期限为 {years} 年（第七条第二项）；签订的期限与此不一致的，须填写理由。",
         },
     )
 

@@ -7,6 +7,7 @@ import importlib
 import inspect
 import io
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -49,6 +50,7 @@ FORM_MODULES = [
     "applications.forms",
     "agreements.forms",
     "agreements.io_views",
+    "agreements.renewal_forms",
     "practice.forms",
     "practice.record_forms",
     "practice.supervisor_forms",
@@ -146,6 +148,10 @@ KWARGS = {
     "agreements.forms.BaseProfileForm": lambda w: {"base": w.base()},
     "agreements.forms.AllocationForm": lambda w: {"years": [1, 2, 3]},
     "agreements.forms.AllocationPayForm": lambda w: {"entry": FundingEntry(amount=10_000)},
+    "agreements.renewal_forms.RenewalSignForm": lambda w: {
+        "reviewed": (date(2026, 1, 1), date(2030, 12, 31))
+    },
+    "applications.forms.SignForm": lambda w: {"term_years": 32767},  # the draft's term, any size
     "practice.forms.CommentForm": lambda w: {"label": "意见"},
     "practice.forms.ReplaceSupervisorForm": lambda w: {
         "choices": BaseSupervisor.objects.filter(pk=w.supervisor().pk)
@@ -232,7 +238,8 @@ def sqlite_overflow(form, data) -> bool:
 
 
 SIMPLE = ["CourseworkForm", "ExpertReviewForm", "MeetingForm", "EstablishForm", "RevokeForm",
-          "LevelChangeForm", "ClearanceAnswerForm", "RenewForm", "SignForm"]  # fmt: skip
+          "LevelChangeForm", "ClearanceAnswerForm", "AuthoriseForm", "RenewalSignForm",
+          "SignForm"]  # fmt: skip
 
 
 @pytest.mark.parametrize(

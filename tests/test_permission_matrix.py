@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
-from agreements.models import AgreementTemplate, Base, FundingEntry
+from agreements.models import AgreementTemplate, Base, FundingEntry, Renewal
 from applications.models import ApplicationAttachment, BaseApplication, InspectionPhoto
 from evaluation.models import (
     BaseEvaluation,
@@ -107,6 +107,13 @@ def _find():
         "member": _first(base.governance.all()),
         "meeting": _first(base.meetings.exclude(file="")),
         "allocation": _first(FundingEntry.objects.filter(kind="allocation", state="planned")),
+        # renewals (Art 7): one waiting for the office, one sent to the legal office
+        "renewal_office": _first(
+            Renewal.objects.filter(base__college__code="01", state="office_review")
+        ),
+        "renewal2_legal": _first(
+            Renewal.objects.filter(base__college__code="02", state="legal_review")
+        ),
         # practice
         "req": req,
         "req_supervisor": _first(
@@ -234,6 +241,8 @@ SEE_EVALUATION = OFFICE | COLLEGE1 | {"expert", "expert3"}  # the experts assign
 SEE_ROUND = OFFICE | STAFF | EXPERTS
 BASE_EDITORS = OFFICE | COLLEGE1
 INSIDERS = OFFICE | STAFF  # agreement scans and evidence files (agreements/README.md)
+SEE_RENEWAL = OFFICE | COLLEGE1  # the legal office sees only renewals sent to it
+SEE_RENEWAL2 = OFFICE | COLLEGE2 | {"legal"}
 
 MATRIX: dict[str, Entry] = {
     # --- xcu_bases ---
@@ -412,7 +421,69 @@ MATRIX: dict[str, Entry] = {
         target="base",
         data=lambda o: {"level": "provincial", "changed_on": "2026-01-01", "document_no": "1"},
     ),
-    "agreements:renew": Entry(pk("base"), see=OFFICE, method=FORM, act=OFFICE, target="base"),
+    # --- agreements: renewals (Art 7), filed by the college and reviewed as a new agreement ---
+    "agreements:renewal_new": Entry(
+        pk("base"),
+        see={"secretary"},
+        method=FORM,
+        act={"secretary"},
+        target="base",
+        data=lambda o: {"starts_on": "2040-01-01", "ends_on": "2044-12-31", "summary": "矩阵"},
+    ),
+    "agreements:renewal_detail": Entry(pk("renewal_office"), see=SEE_RENEWAL),
+    "agreements:renewal_document": Entry(pk("renewal_office"), see=SEE_RENEWAL),
+    "agreements:renewal_edit": Entry(
+        pk("renewal_office"),
+        see={"secretary"},
+        method=FORM,
+        act=NOBODY,  # no longer a draft
+        target="renewal_office",
+        data=lambda o: {"summary": "矩阵", "state": "signed", "office_deviates": "1"},
+    ),
+    "agreements:renewal_submit": Entry(
+        pk("renewal_office"), see={"secretary"}, method=FORM, act=NOBODY, target="renewal_office"
+    ),
+    "agreements:renewal_withdraw": Entry(
+        pk("renewal_office"),
+        see=SEE_RENEWAL,
+        method=FORM,
+        act={"secretary"},
+        target="renewal_office",
+    ),
+    "agreements:renewal_college_approve": Entry(
+        pk("renewal_office"), see=SEE_RENEWAL, method=FORM, act=NOBODY, target="renewal_office"
+    ),
+    "agreements:renewal_office_approve": Entry(
+        pk("renewal_office"),
+        see=SEE_RENEWAL,
+        method=FORM,
+        act=OFFICE,
+        target="renewal_office",
+        data=lambda o: {"deviates": "1", "deviation_reason": "矩阵"},
+    ),
+    "agreements:renewal_legal_approve": Entry(
+        pk("renewal2_legal"),
+        see=SEE_RENEWAL2,
+        method=FORM,
+        act={"legal"},
+        target="renewal2_legal",
+    ),
+    "agreements:renewal_return": Entry(
+        pk("renewal_office"), see=SEE_RENEWAL, method=FORM, act=OFFICE, target="renewal_office"
+    ),
+    "agreements:renewal_reject": Entry(
+        pk("renewal_office"), see=SEE_RENEWAL, method=FORM, act=OFFICE, target="renewal_office"
+    ),
+    # The office's own records: others who see the renewal get 404 (as Annex 1's meeting page).
+    "agreements:renewal_meeting": Entry(
+        pk("renewal_office"), see=OFFICE, method=FORM, act=NOBODY, target="renewal_office"
+    ),
+    "agreements:renewal_authorise": Entry(
+        pk("renewal_office"), see=OFFICE, method=FORM, act=NOBODY, target="renewal_office"
+    ),
+    "agreements:renewal_sign": Entry(
+        pk("renewal_office"), see=OFFICE, method=FORM, act=NOBODY, target="renewal_office"
+    ),
     "agreements:revoke": Entry(
         pk("base"),
         see=OFFICE,

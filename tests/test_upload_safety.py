@@ -24,12 +24,14 @@ from django.test.client import encode_multipart
 from django.urls import reverse
 from PIL import Image
 
+from agreements.choices import RenewalState as RenS
 from agreements.models import (
     Agreement,
     AgreementTemplate,
     Base,
     ExchangeMeeting,
     FundingEntry,
+    Renewal,
 )
 from applications.choices import ApplicationState as AS
 from applications.forms import AgreementDraftForm
@@ -40,6 +42,7 @@ from evaluation.models import EvidenceAttachment
 from practice import record_services
 from practice.choices import RequestState as RS
 from practice.models import BaseSupervisor, PracticeRequest, PublicationClearance
+from tests.agreements import renewal_factories
 from tests.applications import factories as app_factories
 from tests.conftest import make_student, make_user
 from tests.practice import factories as practice_factories
@@ -138,6 +141,13 @@ class World:
         return self._once(
             "base", lambda: practice_factories.active_base(self.college_a, self.people["office"])
         )
+
+    def renewal(self, state):
+        def make():
+            renewal = renewal_factories.file_renewal(self.base(), self.people["secretary_a"])
+            return renewal_factories.advance(renewal, state, self.people)
+
+        return self._once(("renewal", state), make)
 
     def supervisor(self):
         return self._once(
@@ -337,11 +347,25 @@ TARGETS = {
             args=[w.base().pk, "funding", FundingEntry.objects.latest("pk").pk],
         ),
     ),
-    "base-renew": Target(
+    "renewal-draft": Target(
+        user="secretary_a",
+        url=lambda w: reverse("agreements:renewal_new", args=[w.base().pk]),
+        field=lambda w: "document",
+        data=lambda w: {"starts_on": "2031-01-01", "ends_on": "2035-12-31", "summary": "续签"},
+        footprint=lambda w: Renewal.objects.count(),
+        stored=lambda w: (Renewal.objects.get().document, Renewal.objects.get().document_name),
+        download=lambda w: reverse("agreements:renewal_document", args=[Renewal.objects.get().pk]),
+    ),
+    "renewal-scan": Target(
         user="office",
-        url=lambda w: reverse("agreements:renew", args=[w.base().pk]),
+        url=lambda w: reverse("agreements:renewal_sign", args=[w.renewal(RenS.APPROVED).pk]),
         field=lambda w: "scan",
-        data=lambda w: {"signed_on": "2029-12-01", "starts_on": "2030-01-01"},
+        data=lambda w: {
+            **seen(w.renewal(RenS.APPROVED)),
+            "signed_on": "2029-12-01",
+            "starts_on": w.renewal(RenS.APPROVED).starts_on.isoformat(),
+            "ends_on": w.renewal(RenS.APPROVED).ends_on.isoformat(),
+        },
         footprint=lambda w: Agreement.objects.count(),
         stored=lambda w: (
             Agreement.objects.latest("pk").scan,
@@ -484,7 +508,7 @@ def test_every_upload_entry_point_calls_check_upload():
             if (
                 isinstance(node, ast.Call)
                 and getattr(node.func, "attr", getattr(node.func, "id", "")) == "FileField"
-                and path.name == "models.py"
+                and path.name.endswith("models.py")  # models.py, renewal_models.py
             ):
                 upload_to = {k.arg: k.value for k in node.keywords}.get("upload_to")
                 assert upload_to is not None, f"{path}:{node.lineno} FileField without upload_to"
@@ -498,6 +522,8 @@ def test_every_upload_entry_point_calls_check_upload():
         "agreements/views.py": "agreements/services.py",
         "agreements/forms.py": "agreements/services.py",
         "agreements/io_views.py": "agreements/io_views.py",
+        "agreements/renewal_views.py": "agreements/renewals.py",
+        "agreements/renewal_forms.py": "agreements/renewals.py",
         "practice/views.py": "practice/services.py",
         "practice/forms.py": "practice/forms.py",
         "practice/supervisor_views.py": "practice/services.py",
@@ -516,7 +542,7 @@ def test_every_upload_entry_point_calls_check_upload():
     for module, checker in expected.items():
         assert checker is None or checker in checked_modules, module
     # Every view that stores an upload is covered by a TARGET below.
-    assert len(TARGETS) == 15
+    assert len(TARGETS) == 16
 
 
 def test_check_upload_refuses_forged_headers_and_accepts_real_files():
@@ -591,7 +617,7 @@ DOWNLOADABLE = [n for n, t in TARGETS.items() if t.download]
 # agreements/README.md: "agreement scans, evidence files, funding ledger … graduate office and
 # college staff" (every college: the base registry is school-wide); the office's model
 # agreement is for every college too. Students of another college still get a 404.
-COLLEGE_STAFF_SEE_ALL = {"agreement-template", "base-meeting", "base-spending", "base-renew"}
+COLLEGE_STAFF_SEE_ALL = {"agreement-template", "base-meeting", "base-spending", "renewal-scan"}
 
 
 @pytest.mark.parametrize("name", DOWNLOADABLE)

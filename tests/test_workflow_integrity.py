@@ -21,8 +21,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 
+from agreements import renewals as renewal_services
 from agreements import services as base_services
 from agreements.choices import BaseLevel, BaseState
+from agreements.choices import RenewalState as RS
 from agreements.models import Base, BaseLevelChange, FundingEntry
 from applications import services as app_services
 from applications.choices import ApplicationState as S1
@@ -40,6 +42,7 @@ from practice.choices import AssessmentState as A
 from practice.choices import ClearanceState, ClearanceUse, SupervisorState
 from practice.choices import RequestState as S2
 from practice.models import PracticeRequest
+from tests.agreements import renewal_factories
 from tests.applications import factories as app_factories
 from tests.conftest import make_student, make_user, threads_share_the_test_database
 from tests.practice import factories as p_factories
@@ -313,6 +316,54 @@ def test_base_eight_office_staff_act_at_once(people, college_a, which):
     if which == "plaque":
         assert FundingEntry.objects.filter(base=base).count() == 3  # Art 27, once
     check_one_set_of_notifications(base, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renewal_eight_office_staff_approve_at_once(people, base):
+    """Art 7: two (eight) office users approve the same renewal: one transition."""
+    renewal = renewal_factories.advance(
+        renewal_factories.file_renewal(base, people["secretary_a"]), RS.OFFICE_REVIEW, people
+    )
+    office = _many("office", R.GRADUATE_OFFICE)
+    log_before, sent_before = logs(renewal), notifications_of(renewal).count()
+
+    outcomes = race(
+        lambda user, page: renewal_services.renewal_office_approve(
+            renewal=page, by=user, expected=seen(page), comment="同意续签。"
+        ),
+        office,
+        lambda: fresh(renewal),
+    )
+
+    check_race(outcomes)
+    assert all(isinstance(o, AlreadyHandled) for o in outcomes if o != "ok")
+    assert fresh(renewal).state == RS.MEETING
+    assert logs(renewal) == log_before + 1 and logs(renewal, "office_approve") == 1
+    check_one_set_of_notifications(renewal, sent_before)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renewal_eight_office_staff_record_the_signing_at_once(people, base):
+    """One new agreement, one log row on the renewal and one on the base."""
+    renewal = renewal_factories.advance(
+        renewal_factories.file_renewal(base, people["secretary_a"]), RS.APPROVED, people
+    )
+    office = _many("office", R.GRADUATE_OFFICE)
+    agreements_before, base_logs_before = base.agreements.count(), logs(base)
+
+    outcomes = race(
+        lambda user, page: renewal_services.renewal_sign(
+            renewal=page, by=user, expected=seen(page), signed_on=date(2026, 5, 8),
+            starts_on=page.starts_on, ends_on=None, scan=app_factories.pdf_file(),
+        ),
+        office,
+        lambda: fresh(renewal),
+    )  # fmt: skip
+
+    check_race(outcomes)
+    assert fresh(renewal).state == RS.SIGNED
+    assert base.agreements.count() == agreements_before + 1
+    assert logs(renewal, "sign") == 1 and logs(base) == base_logs_before + 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -635,6 +686,25 @@ def test_base_failure_after_the_change_undoes_it(people, college_a, fail_after, 
 
 
 @pytest.mark.django_db
+def test_renewal_failure_in_the_base_log_undoes_the_signing(people, base, fail_after):
+    """Signing a renewal moves two machines (the renewal, then the base's timeline): a failure
+    in the second leaves no agreement, no signed renewal and no log row."""
+    renewal = renewal_factories.advance(
+        renewal_factories.file_renewal(base, people["secretary_a"]), RS.APPROVED, people
+    )
+    before = {**_footprint(renewal, base), "agreements": base.agreements.count()}
+    fail_after(Base)
+    with pytest.raises(Boom):
+        renewal_services.renewal_sign(
+            renewal=renewal, by=people["office"], expected=seen(renewal),
+            signed_on=date(2026, 5, 8), starts_on=renewal.starts_on, ends_on=None,
+            scan=app_factories.pdf_file(),
+        )  # fmt: skip
+    assert {**_footprint(renewal, base), "agreements": base.agreements.count()} == before
+    assert fresh(renewal).agreement_id is None
+
+
+@pytest.mark.django_db
 def test_annex2_failure_after_office_approval_undoes_it(people, base, supervisor, fail_after):
     draft = p_factories.complete_request(people["student_a"], base, supervisor)
     req = p_factories.advance_to(draft, S2.OFFICE_REVIEW, people)
@@ -869,6 +939,28 @@ def test_annex1_secretary_who_is_also_office_cannot_pass_the_office_review(peopl
         app=app, by=people["office"], expected=seen(app), comment="同意。"
     )
     assert app.state == S1.MEETING
+
+
+@pytest.mark.django_db
+def test_renewal_secretary_who_is_also_office_cannot_pass_the_office_review(
+    people, base, college_a
+):
+    both = make_user("secretary_office", R.COLLEGE_SECRETARY, R.GRADUATE_OFFICE, college=college_a)
+    renewal = renewal_factories.file_renewal(base, both)
+    renewal = renewal_services.renewal_submit(renewal=renewal, by=both, expected=seen(renewal))
+    renewal = renewal_factories.advance(renewal, RS.OFFICE_REVIEW, people)
+
+    message = _refused_own(
+        lambda: renewal_services.renewal_office_approve(
+            renewal=renewal, by=both, expected=seen(renewal), comment="同意。"
+        ),
+        renewal,
+    )
+    assert "本人提交" in message
+    renewal = renewal_services.renewal_office_approve(
+        renewal=renewal, by=people["office"], expected=seen(renewal), comment="同意。"
+    )
+    assert renewal.state == RS.MEETING
 
 
 @pytest.mark.django_db

@@ -120,3 +120,12 @@ class Chain:
             state_labels=self.states, by=by, role=role, comment=comment,
         )  # fmt: skip
         return obj
+
+
+def may(obj, name: str, user) -> bool:
+    """Whether ``user`` may run transition ``name`` on ``obj`` in its state (conditions aside:
+    ``Chain.run`` explains a failed condition). For buttons and the views that guard actions."""
+    method = getattr(obj, name)
+    if not can_proceed(method, check_conditions=False):
+        return False
+    return method._django_fsm.has_transition_perm(obj, obj.state, user)

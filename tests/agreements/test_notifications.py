@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements import services
-from agreements.choices import BaseLevel, BaseState
+from agreements import renewals, services
+from agreements.choices import BaseLevel, BaseState, RenewalState
 from agreements.services import BaseError
+from tests.agreements.renewal_factories import advance, file_renewal
 from tests.agreements.test_compliance import make_base
 from tests.applications.factories import pdf_file
 from tests.conftest import make_user
@@ -19,6 +20,7 @@ from tests.notices import captured, who
 from xcu_bases.choices import NotificationKind as K
 from xcu_bases.choices import RoleCode as R
 from xcu_bases.dates import add_years
+from xcu_bases.workflow import seen
 
 COLLEGE_A = [("head_a", K.RESULT), ("secretary_a", K.RESULT)]
 
@@ -63,10 +65,17 @@ def url(base) -> str:
     return reverse("agreements:base_detail", args=[base.pk])
 
 
-def _renew(base, people, today):
-    return services.agreement_renew(
-        base=base, by=people["office"], signed_on=today, starts_on=today, ends_on=None,
-        scan=pdf_file("续签协议.pdf"),
+def _approved_renewal(base, people, starts_on):
+    """Art 7: a renewal filed and approved; what is left is to record its signing."""
+    renewal = file_renewal(base, people["secretary_a"], starts_on=starts_on,
+                           ends_on=add_years(starts_on, 5))  # fmt: skip
+    return advance(renewal, RenewalState.APPROVED, people)
+
+
+def _sign(renewal, people, today):
+    return renewals.renewal_sign(
+        renewal=renewal, by=people["office"], expected=seen(renewal), signed_on=today,
+        starts_on=renewal.starts_on, ends_on=None, scan=pdf_file("续签协议.pdf"),
     )  # fmt: skip
 
 
@@ -93,9 +102,10 @@ def test_an_expired_term_is_reported_to_the_college_and_the_whole_office(registe
 def test_renewing_an_expired_base_is_reported_to_the_college(registered, people, today):
     base = registered(ends_on=today - timedelta(days=1))
     services.base_expire_due()
+    renewal = _approved_renewal(base, people, today)
     with captured() as rows:
-        _renew(base, people, today)
-    assert who(rows) == COLLEGE_A
+        _sign(renewal, people, today)
+    assert who(rows) == COLLEGE_A  # once, by the base's rule (the renewal's says nothing more)
     assert rows[0].title == f"基地已续签：{base}"
     assert services.Base.objects.get(pk=base.pk).state == BaseState.ACTIVE
 
@@ -117,8 +127,9 @@ def test_a_renewal_agreement_for_an_active_base_is_reported_to_the_college(
     registered, people, today
 ):
     base = registered(ends_on=today + timedelta(days=60))
+    renewal = _approved_renewal(base, people, today + timedelta(days=61))
     with captured() as rows:
-        _renew(base, people, today + timedelta(days=61))
+        _sign(renewal, people, today)
     assert who(rows) == COLLEGE_A
     assert rows[0].title == f"已登记续签协议：{base}"
 
@@ -194,9 +205,8 @@ REFUSED = [
         BaseError, id="level-unchanged",
     ),
     pytest.param(
-        lambda base, p: services.agreement_renew(
-            base=base, by=p["secretary_a"], signed_on=date(2026, 1, 1),
-            starts_on=date(2026, 1, 1), ends_on=None, scan=pdf_file(),
+        lambda base, p: services.base_renewed(
+            base=base, agreement=base.latest_agreement(), by=p["secretary_a"]
         ),
         PermissionDenied, id="renew-by-college",
     ),

@@ -18,9 +18,11 @@ from agreements.choices import (
     GovernanceRole,
     MeetingKind,
     ProjectLevel,
+    RenewalState,
 )
 from agreements.demo import BASES, seed_bases
 from agreements.models import Base, FundingEntry, Partner
+from agreements.renewal_models import Renewal
 from tests.xcu_bases.test_seed import snapshot
 from xcu_bases.models import TransitionLog, User
 from xcu_bases.uploads import DOCUMENT_KINDS, PDF, check_upload
@@ -116,6 +118,27 @@ def test_the_renewed_base_went_expired_then_active(demo_bases):
     assert renewed.state == BaseState.ACTIVE and renewed.agreement_in_force() is not None
     transitions = [row.transition for row in _log(renewed)]
     assert transitions.index("expire") < transitions.index("renew")
+
+
+def test_art7_the_demo_renewals_went_through_review(demo_bases):
+    """苦荞: signed on the authorising document; 盐源苹果 waits for the office; 雅砻江渔业 is
+    with the legal office because the office found it deviating."""
+    renewals = {r.base.name: r for r in Renewal.objects.select_related("base", "agreement")}
+    [renewed] = [b for b in demo_bases if b.agreements.count() == 2]
+    signed = renewals[renewed.name]
+    assert signed.state == RenewalState.SIGNED and signed.agreement in renewed.agreements.all()
+    assert signed.authorisation_number and signed.meeting_date is None
+    steps = [row.transition for row in TransitionLog.objects.for_object(signed)]
+    assert steps == ["submit", "college_approve", "record_authorisation", "office_approve", "sign"]
+    under_way = {r.state: r for r in renewals.values() if r.is_open}
+    assert set(under_way) == {RenewalState.OFFICE_REVIEW, RenewalState.LEGAL_REVIEW}
+    legal = under_way[RenewalState.LEGAL_REVIEW]
+    assert (legal.deviates_from_template, legal.office_deviates, legal.sent_to_legal) == (
+        False, True, True,
+    )  # fmt: skip
+    for renewal in under_way.values():
+        assert renewal.base.state == BaseState.ACTIVE  # stays active while under review
+        assert renewal.starts_on == renewal.base.latest_agreement().ends_on + timedelta(days=1)
 
 
 def test_art29_the_revoked_base_cites_the_article(demo_bases):

@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
 
-from agreements import services
-from agreements.choices import BaseLevel, BaseState
+from agreements import renewals, services
+from agreements.choices import BaseLevel, BaseState, RenewalState
 from agreements.models import Agreement, Base, BaseLevelChange
 from agreements.services import BaseError
+from tests.agreements.renewal_factories import advance, file_renewal
 from tests.agreements.test_compliance import make_base
 from tests.applications.factories import (
     pdf_file,
@@ -21,6 +22,7 @@ from tests.conftest import make_user
 from xcu_bases.choices import RoleCode as R
 from xcu_bases.dates import add_years
 from xcu_bases.models import TransitionLog
+from xcu_bases.workflow import WorkflowError, seen
 
 REASON = "年度对标检查得分 52 分，评定为不合格，依据第二十九条撤销基地资格。"
 
@@ -186,18 +188,18 @@ def test_expire_due_leaves_preparing_and_revoked_bases(people, college_a, regist
 # --- renewal ------------------------------------------------------------------------------------
 
 
-def _renew(base, by, starts_on, ends_on=None):
-    return services.agreement_renew(
-        base=base, by=by, signed_on=starts_on - timedelta(days=5), starts_on=starts_on,
-        ends_on=ends_on, scan=pdf_file("续签协议书.pdf"),
-    )  # fmt: skip
+def _renew(base, people, starts_on, ends_on=None):
+    """Art 7: a renewal filed by the college and walked through review to its signing."""
+    ends_on = ends_on or add_years(starts_on, 5) - timedelta(days=1)
+    renewal = file_renewal(base, people["secretary_a"], starts_on=starts_on, ends_on=ends_on)
+    return advance(renewal, RenewalState.SIGNED, people).agreement
 
 
 def test_renew_makes_an_expired_base_active_again(people, registered, today):
     base = registered(ends_on=today - timedelta(days=60))
     services.base_expire_due()
     starts_on = today - timedelta(days=10)
-    agreement = _renew(base, people["office"], starts_on)
+    agreement = _renew(base, people, starts_on)
     base = fresh(base)
     assert base.state == BaseState.ACTIVE
     assert agreement.ends_on == add_years(starts_on, 5) - timedelta(days=1)
@@ -210,7 +212,7 @@ def test_renew_makes_an_expired_base_active_again(people, registered, today):
 
 def test_renew_on_an_active_base_just_records_the_agreement(people, registered, today):
     base = registered(ends_on=today + timedelta(days=60))
-    _renew(base, people["office"], today + timedelta(days=61))
+    _renew(base, people, today + timedelta(days=61))
     base = fresh(base)
     assert base.state == BaseState.ACTIVE and base.agreements.count() == 2
     row = log(base)[-1]
@@ -225,26 +227,34 @@ def test_a_revoked_base_cannot_be_renewed(people, registered, today):
     base = registered(ends_on=today + timedelta(days=60))
     services.base_revoke(base=base, by=people["office"], reason=REASON)
     before = footprint(base)
-    with pytest.raises(BaseError, match="已被撤销"):
-        _renew(base, people["office"], today + timedelta(days=61))
+    with pytest.raises(WorkflowError, match="已撤销"):
+        _renew(fresh(base), people, today + timedelta(days=61))
     assert footprint(base) == before
 
 
 @pytest.mark.parametrize("who", ["secretary_a", "head_a"])
-def test_renew_is_for_the_office_only(people, registered, today, who):
+def test_recording_the_signed_renewal_is_for_the_office_only(people, registered, today, who):
     base = registered(ends_on=today - timedelta(days=60))
     services.base_expire_due()
+    renewal = file_renewal(base, people["secretary_a"], starts_on=today,
+                           ends_on=add_years(today, 5))  # fmt: skip
+    renewal = advance(renewal, RenewalState.APPROVED, people)
     before = footprint(base)
     with pytest.raises(PermissionDenied):
-        _renew(base, people[who], today)
+        renewals.renewal_sign(
+            renewal=renewal, by=people[who], expected=seen(renewal), signed_on=today,
+            starts_on=today, ends_on=None, scan=pdf_file(),
+        )  # fmt: skip
+    with pytest.raises(PermissionDenied):  # nor the base's own step, called directly
+        services.base_renewed(base=fresh(base), agreement=base.latest_agreement(), by=people[who])
     assert footprint(base) == before
 
 
 def test_renew_refuses_an_end_before_the_start(people, registered, today):
     base = registered(ends_on=today + timedelta(days=60))
     before = footprint(base)
-    with pytest.raises(BaseError, match="晚于开始日期"):
-        _renew(base, people["office"], today, ends_on=today)
+    with pytest.raises(WorkflowError, match="晚于开始日期"):
+        _renew(base, people, today, ends_on=today)
     assert footprint(base) == before
 
 
@@ -380,7 +390,7 @@ def test_daily_job_reactivates_an_expired_base_once_its_renewal_starts(people, r
     base = registered(ends_on=today - timedelta(days=60))
     services.base_expire_due()
     # The renewal was signed in advance and starts later: the base stays expired for now.
-    agreement = _renew(base, people["office"], today + timedelta(days=3))
+    agreement = _renew(base, people, today + timedelta(days=3))
     assert fresh(base).state == BaseState.EXPIRED
     Agreement.objects.filter(pk=agreement.pk).update(starts_on=today)  # the day arrives
     assert [b.pk for b in services.base_expire_due()] == [base.pk]

@@ -1,5 +1,5 @@
 """Registry and base pages: who sees and edits what, filters, the compliance panel,
-uploads and the office's actions (level, renewal, revocation)."""
+uploads and the office's actions (level, revocation)."""
 
 import re
 from datetime import date, timedelta
@@ -221,7 +221,7 @@ def edit_urls(base, people):
         base=base, body=GovernanceBody.WORKING_GROUP, name="李明华", unit="测试甲学院"
     )
     names = ["base_edit", "governance", "meeting_add", "spending_add", "course_add",
-             "project_add", "allocation_add", "level_change", "renew", "revoke"]  # fmt: skip
+             "project_add", "allocation_add", "level_change", "revoke"]  # fmt: skip
     return [url(name, base) for name in names] + [url("governance_remove", base, member.pk)]
 
 
@@ -452,7 +452,7 @@ def test_revoked_base_is_closed_to_editing(client, people, college_a):
 # --- the office's actions -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["level_change", "renew", "revoke", "allocation_add"])
+@pytest.mark.parametrize("name", ["level_change", "revoke", "allocation_add"])
 @pytest.mark.parametrize("who", ["secretary_a", "head_a"])
 def test_office_actions_are_refused_for_the_college(client, people, base, name, who):
     login(client, people[who])
@@ -502,45 +502,7 @@ def test_same_level_is_a_message_not_a_500(client, people, base):
     assert not TransitionLog.objects.for_object(base).exists()
 
 
-def test_office_records_a_renewal_with_default_term(client, people, base):
-    starts = base.agreements.get().ends_on + timedelta(days=1)
-    response = login(client, people["office"]).post(
-        url("renew", base),
-        {
-            "signed_on": starts.isoformat(),
-            "starts_on": starts.isoformat(),
-            "scan": pdf("续签.pdf"),
-        },
-    )
-    assert response.status_code == 302
-    renewal = base.agreements.get(starts_on=starts)
-    assert renewal.ends_on == add_years(starts, 5) - timedelta(days=1)
-    assert renewal.scan_name == "续签.pdf"
-    assert TransitionLog.objects.for_object(base).get().transition == "add_agreement"
-
-
-def test_renewal_brings_an_expired_base_back(client, people, college_a):
-    today = timezone.localdate()
-    expired = make_base(
-        "协议到期的基地", college_a, state=BaseState.EXPIRED,
-        starts_on=today - timedelta(days=2000), ends_on=today - timedelta(days=10),
-    )  # fmt: skip
-    login(client, people["office"]).post(
-        url("renew", expired),
-        {"signed_on": today.isoformat(), "starts_on": today.isoformat(), "scan": pdf()},
-    )
-    expired.refresh_from_db()
-    assert expired.state == BaseState.ACTIVE
-    assert TransitionLog.objects.for_object(expired).get().transition == "renew"
-
-
-def test_renewal_scan_is_checked(client, people, base):
-    upload = SimpleUploadedFile("续签.pdf", EXE, content_type="application/pdf")
-    response = login(client, people["office"]).post(
-        url("renew", base), {"signed_on": "2030-01-01", "starts_on": "2030-01-01", "scan": upload}
-    )
-    assert response.status_code == 200 and "内容不是允许的类型" in response.text
-    assert base.agreements.count() == 1
+# Renewals are filed by the college and reviewed (Art 7): tests/agreements/test_renewal_views.py.
 
 
 def test_office_revokes_with_a_reason(client, people, base):
@@ -573,7 +535,7 @@ def test_art27_office_plans_a_missing_allocation(client, people, base):
     assert TransitionLog.objects.for_object(base).get().transition == "add_allocation"
 
 
-OFFICE_ONLY = ["allocation_add", "level_change", "renew", "revoke"]
+OFFICE_ONLY = ["allocation_add", "level_change", "revoke"]
 COLLEGE_FORMS = ["base_edit", "governance", "meeting_add", "spending_add", "course_add",
                  "project_add"]  # fmt: skip
 

@@ -93,10 +93,10 @@ def test_office_review_has_experts_an_opinion_and_the_inspection(apps):
     assert inspection.inspected_on <= timezone.localdate()
 
 
-def test_legal_review_only_for_deviating_agreements(apps):
+def test_art7_legal_review_only_for_agreements_the_office_found_deviating(apps):
     for app in apps:
         if app.state == S.LEGAL_REVIEW:
-            assert app.sent_to_legal and app.agreement_draft.deviates_from_template
+            assert app.sent_to_legal and app.agreement_draft.office_deviates is True
         if app.sent_to_legal:
             assert "legal_review" in {log.target_state for log in _log(app)}
         else:
@@ -201,3 +201,13 @@ def test_seed_demo_twice_gives_the_same_rows(db):
     _seed()
     assert snapshot() == first
     assert seed_applications() == 0
+
+
+def test_art7_demo_shows_the_office_overriding_the_college_declaration(apps):
+    """邛海黑猪: the college declared the draft consistent; the office found it deviating."""
+    app = next(a for a in apps if a.state == S.LEGAL_REVIEW)
+    draft = app.agreement_draft
+    assert (draft.deviates_from_template, draft.office_deviates) == (False, True)
+    assert "专利申请权" in draft.deviation_reason
+    decided = [log for log in _log(app) if log.transition == "decide_deviation"]
+    assert len(decided) == 1 and draft.deviation_reason in decided[0].comment
