@@ -97,7 +97,7 @@ def test_the_writer_keeps_formula_like_text_as_typed_and_numbers_as_numbers():
     for row in rows:
         assert row[1].data_type == "n" and row[1].value < 0  # a negative amount stays a number
         assert row[2].data_type == "n"
-    assert [row[1].value for row in rows][0] == -2500.5
+    assert rows[0][1].value == -2500.5
     assert rows[-1][0].quotePrefix is False  # ordinary text is left alone
 
 
