@@ -166,6 +166,8 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Everyone gets Chinese (no LocaleMiddleware: a browser asking for English gets Chinese too).
+# xcu_bases/locale fills what Django's zh_Hans catalog lacks (the password length message).
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
