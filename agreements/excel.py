@@ -30,7 +30,7 @@ from agreements.models import Agreement, Base, FundingEntry
 from practice import contacts
 from xcu_bases.creditcode import check_character, normalize, validate_credit_code
 from xcu_bases.dates import add_years
-from xcu_bases.exports import ListExporter
+from xcu_bases.exports import ListExporter, guard_workbook
 from xcu_bases.models import College
 
 # --- export ----------------------------------------------------------------------------
@@ -230,6 +230,7 @@ def import_template(colleges: list[College]) -> bytes:
     help_sheet = workbook.create_sheet(HELP_SHEET)
     college_range, level_range = _write_help(help_sheet, colleges)
     _validations(sheet, college_range, level_range)
+    guard_workbook(workbook)  # college names are data: never a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

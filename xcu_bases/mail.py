@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from xcu_bases.choices import EmailStatus
 from xcu_bases.models import Notification
+from xcu_bases.text import one_line
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -67,7 +68,9 @@ def message_for(notification: Notification) -> EmailMessage:
          "settings_link": absolute("/notifications/settings/"), "site": settings.SITE_NAME},
     )  # fmt: skip
     return EmailMessage(
-        subject=f"{settings.EMAIL_SUBJECT_PREFIX}{notification.title}",
+        # A title carries names and titles people typed: a line break in a header would make
+        # the message unsendable (BadHeaderError) on every retry.
+        subject=one_line(f"{settings.EMAIL_SUBJECT_PREFIX}{notification.title}"),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
@@ -117,7 +120,7 @@ def send(ids: list[int]) -> int:
 def _failed(ids, error, connecting=False) -> None:
     """A claimed row that failed; or, when the connection itself failed, every row not yet
     claimed (counted as one attempt)."""
-    logger.warning("通知邮件发送失败（%s 封）：%s", len(ids), error)
+    logger.warning("通知邮件发送失败（%s 封）：%r", len(ids), error)
     try:
         qs = Notification.objects.filter(pk__in=ids)
         if connecting:

@@ -300,3 +300,19 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_kind_display()}：{'邮件' if self.email else '仅站内'}"
+
+
+class LoginFailure(models.Model):
+    """One failed password check, by client address: the per-address limit across accounts
+    (``xcu_bases.throttle``). Rows older than the rule looks back are deleted as new ones come."""
+
+    address = models.CharField("地址", max_length=45)
+    at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = "登录失败（按地址）"
+        verbose_name_plural = "登录失败（按地址）"
+        indexes = [models.Index(fields=["address", "at"], name="loginfailure_address_at")]
+
+    def __str__(self):
+        return f"{self.address} {self.at:%Y-%m-%d %H:%M:%S}"

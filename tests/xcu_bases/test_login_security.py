@@ -65,9 +65,9 @@ def test_logins_and_failures_are_logged_without_the_password(client, secretary, 
         attempt(client, "secretary_a", PASSWORD)
         client.post(reverse("logout"))
     text = caplog.text
-    assert "登录失败 user=secretary_a ip=10.0.0.1" in text
-    assert f"登录成功 user=secretary_a id={secretary.pk} ip=10.0.0.1" in text
-    assert "退出登录 user=secretary_a" in text
+    assert "登录失败 user='secretary_a' ip='10.0.0.1'" in text
+    assert f"登录成功 user='secretary_a' id={secretary.pk} ip='10.0.0.1'" in text
+    assert "退出登录 user='secretary_a'" in text
     assert "wrong-secret" not in text and PASSWORD not in text
 
 
@@ -114,3 +114,135 @@ def test_every_page_sends_a_content_security_policy_without_unsafe_inline(client
         assert "default-src 'self'" in policy and "script-src 'self'" in policy
         assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
         assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+
+
+# --- password spraying: a limit per address across accounts (issue 14, item 5) ---------------
+
+
+class Clock:
+    """``timezone.now`` frozen at a moment the test moves; no sleeping."""
+
+    def __init__(self, monkeypatch):
+        self.now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def accounts(college_a):
+    users = []
+    for n in range(1, 7):
+        user = make_user(f"teacher{n}", R.CAMPUS_SUPERVISOR, college=college_a)
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+        users.append(user)
+    return users
+
+
+def spray(client, accounts, ip="10.0.0.1"):
+    """4 wrong passwords on each account (never 5: axes' per-account limit never trips)."""
+    return [attempt(client, u.username, f"guess-{i}", ip=ip).status_code
+            for u in accounts for i in range(4)]  # fmt: skip
+
+
+def test_twenty_failures_from_one_address_pause_it_for_every_account(
+    client, accounts, monkeypatch
+):
+    clock = Clock(monkeypatch)
+    statuses = spray(client, accounts)
+    # 20 failures are checked; from the 21st on the address is paused, even with the right
+    # password and for an account it never tried.
+    assert statuses == [200] * 20 + [429] * 4
+    assert AccessAttempt.objects.filter(failures_since_start__gte=5).count() == 0
+    other = make_user("office", R.GRADUATE_OFFICE)
+    for user in (accounts[0], other):
+        refused = attempt(client, user.username, PASSWORD)
+        assert refused.status_code == 429
+        assert "_auth_user_id" not in client.session
+    assert 'data-testid="address-paused"' in refused.text
+    assert "10 分钟内已有 20 次密码错误" in refused.text
+    assert "暂停从该地址登录 30 分钟" in refused.text
+    # Another address is not affected.
+    assert attempt(client, accounts[0].username, PASSWORD, ip="10.0.0.2").status_code == 302
+    client.logout()
+    # Refused attempts check no password: they do not extend the pause, which ends 30 minutes
+    # after the failure that reached the limit.
+    clock.advance(minutes=29, seconds=59)
+    assert attempt(client, accounts[5].username, PASSWORD).status_code == 429
+    clock.advance(seconds=2)
+    assert attempt(client, accounts[5].username, PASSWORD).status_code == 302
+
+
+def test_failures_spread_beyond_ten_minutes_do_not_pause_the_address(
+    client, accounts, monkeypatch
+):
+    clock = Clock(monkeypatch)
+    for n, user in enumerate(accounts[:5]):
+        for _ in range(4):
+            assert attempt(client, user.username, "wrong").status_code == 200
+        if n == 1:
+            clock.advance(minutes=10, seconds=1)  # 8 failures fall out of the window
+    assert attempt(client, accounts[5].username, PASSWORD).status_code == 302
+
+
+def test_attempts_axes_refused_are_not_counted_for_the_address(client, accounts, secretary):
+    for _ in range(5):
+        attempt(client, "secretary_a", "wrong")
+    for _ in range(20):  # refused by axes: no password checked, nothing counted
+        assert attempt(client, "secretary_a", "wrong").status_code == 429
+    for _ in range(4):
+        attempt(client, accounts[0].username, "wrong")
+    assert attempt(client, accounts[1].username, PASSWORD).status_code == 302
+
+
+# --- log forging (issue 14, item 6) -------------------------------------------------------------
+
+FORGED = "x\n登录成功 user=admin"
+
+
+def test_a_username_with_a_newline_writes_one_escaped_log_record(client, secretary, caplog):
+    with caplog.at_level(logging.DEBUG):
+        attempt(client, FORGED, "wrong")
+    records = [r for r in caplog.records if r.name.startswith(("xcu_bases", "axes", "django"))]
+    assert len(records) == 1
+    message = records[0].getMessage()
+    assert "\n" not in message and "\r" not in message
+    assert message == "登录失败 user='x\\n登录成功 user=admin' ip='10.0.0.1'"
+
+
+def test_axes_own_log_lines_escape_the_username_too(client, secretary, caplog):
+    with caplog.at_level(logging.DEBUG, logger="axes"):
+        for _ in range(5):
+            attempt(client, FORGED, "wrong")
+    axes_lines = [r.getMessage() for r in caplog.records if r.name.startswith("axes")]
+    assert any("x\\n登录成功" in line for line in axes_lines)
+    assert not any("\n" in line or "\r" in line for line in axes_lines)
+
+
+def test_a_pause_is_logged_once_per_refusal_with_escaped_values(client, secretary, caplog):
+    with caplog.at_level(logging.INFO, logger="xcu_bases.auth"):
+        for _ in range(6):
+            attempt(client, "secretary_a", "wrong")
+    paused = [r.getMessage() for r in caplog.records if "登录已暂停" in r.getMessage()]
+    assert paused == ["登录已暂停（账号） user='secretary_a' ip='10.0.0.1'"] * 2
+
+
+def test_the_log_format_keeps_every_record_on_one_line():
+    """The net under every logger (settings.LOGGING): control characters are escaped."""
+    from xcu_bases.logs import OneLineFormatter
+
+    formatter = OneLineFormatter("%(levelname)s %(name)s: %(message)s")
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1,
+                               "Not Found: %s", ("/a\r\n登录成功 user=admin\x1b[2J",), None)  # fmt: skip
+    line = formatter.format(record)
+    assert line == "WARNING django.request: Not Found: /a\\r\\n登录成功 user=admin\\x1b[2J"
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "a\nb", (), sys.exc_info())
+    text = formatter.format(record)
+    assert text.startswith("ERROR x: a\\nb\nTraceback")  # the traceback still follows

@@ -1,6 +1,8 @@
 """Notifications: the e-mail that follows a committed change (and never breaks it), the list,
 opening and marking read, the bell, and the per-kind e-mail settings."""
 
+import email
+import email.policy
 import smtplib
 from datetime import timedelta
 
@@ -167,6 +169,26 @@ def test_a_failing_mail_server_does_not_undo_the_change(
     assert message.subject.startswith(PREFIX)
     assert mail.retry_failed() == 0  # sent once, never again
     assert len(outbox.outbox) == 1
+
+
+def test_a_title_with_line_breaks_goes_out_on_one_subject_line(
+    office, college_a, django_capture_on_commit_callbacks
+):
+    """Issue 14: a clearance title or a supervisor's name with a line break made the subject
+    an invalid header, and the e-mail failed on every retry. The subject is cleaned where every
+    notification e-mail is built; the in-app title keeps what was typed."""
+    head = make_user("head", R.COLLEGE_HEAD, college=college_a, email="head@xcc.edu.cn")
+    title = "请确认成果涉密性：《马铃薯脱毒\r\n种薯繁育》\t吉克\n阿依\x0b"
+    with django_capture_on_commit_callbacks(execute=True):
+        [row] = notice_for(head, title=title)
+    [message] = outbox.outbox
+    subject = f"{PREFIX}请确认成果涉密性：《马铃薯脱毒 种薯繁育》 吉克 阿依"
+    assert message.subject == subject
+    sent = email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+    assert sent["Subject"].strip() == subject  # what the mail server received, read back
+    row.refresh_from_db()
+    assert (row.email_status, row.email_attempts) == (EmailStatus.SENT, 1)
+    assert row.title == title
 
 
 def test_one_failing_message_does_not_stop_the_others(office, college_a, settings):
