@@ -146,7 +146,7 @@ class BaseExporter(ListExporter):
             base.n_courses,
             base.n_projects,
             *self.money(base),
-            inspector.name if inspector else None,
+            inspector.name if inspector else (base.inspector_legacy or None),  # legacy: typed text
             (inspector.phone or None) if inspector and self.internal else None,
             *(by_key[key].cell for key, _ in LINE_COLUMNS),
             compliance.LABELS[compliance.worst(lines)],

@@ -11,7 +11,11 @@ from xcu_bases.inbox import Task, provider
 CATEGORY = "协议续签"
 
 
-def _tasks(queryset, title: str, detail) -> list[Task]:
+def _rows(queryset) -> list[Renewal]:
+    return list(queryset.select_related("base", "base__college").order_by("updated_at")[:150])
+
+
+def _tasks_of(renewals, title: str, detail) -> list[Task]:
     return [
         Task(
             title=f"{title}：{renewal.base}",
@@ -20,8 +24,12 @@ def _tasks(queryset, title: str, detail) -> list[Task]:
             category=CATEGORY,
             since=renewal.updated_at,
         )
-        for renewal in queryset.select_related("base", "base__college").order_by("updated_at")[:50]
+        for renewal in renewals[:50]
     ]
+
+
+def _tasks(queryset, title: str, detail) -> list[Task]:
+    return _tasks_of(_rows(queryset), title, detail)
 
 
 @provider
@@ -51,12 +59,14 @@ _OFFICE_STEPS = {
 
 @provider
 def renewals_for_office(user) -> list[Task]:
+    """Every renewal waiting for the office, in one query, each with its step's task."""
     if not access.is_office(user):
         return []
+    waiting = _rows(Renewal.objects.filter(state__in=list(_OFFICE_STEPS)))
     tasks = []
     for state, (title, detail) in _OFFICE_STEPS.items():
-        tasks += _tasks(Renewal.objects.filter(state=state), title,
-                        lambda r, d=detail: f"{r.base.college}：{d}")  # fmt: skip
+        tasks += _tasks_of([r for r in waiting if r.state == state], title,
+                           lambda r, d=detail: f"{r.base.college}：{d}")  # fmt: skip
     return tasks
 
 

@@ -355,7 +355,7 @@ def application_office_approve(request, pk):
         request,
         "applications/office_approve.html",
         {"app": app, "form": form, "draft": draft, "seen": services.seen(app),
-         "gaps": rules.office_review_gaps(app)},
+         "gaps": rules.office_review_gaps(app), "priority": selectors.art6_priority(app)},
     )  # fmt: skip
 
 

@@ -136,20 +136,26 @@ def _awaiting_certification(req) -> bool:
 
 @provider
 def practice_for_office(user) -> list[Task]:
+    """Requests to approve and (Art 18) plan confirmations the office may stand in for: one query."""
     if not access.is_office(user):
         return []
-    tasks = [
-        _task(req, "学科与研究生处审批", f"{_where(req)}：请审批专业实践申请。")
-        for req in _waiting(S.OFFICE_REVIEW)
-    ]
-    # Art 18: steps waiting on a base supervisor who cannot act; the office may stand in.
-    stuck = _waiting(S.PLAN_REVIEW, supervisor_unavailable_q())
-    tasks += [
-        _task(req, "代基地导师确认实践计划", f"{_where(req)}：基地导师目前无法办理，可由学科与研究生处"
-              "代为确认（须填写理由），或待学院更换基地导师（第十八条）。")
-        for req in stuck
-    ]  # fmt: skip
-    return tasks
+    waiting = (
+        PracticeRequest.objects.filter(
+            Q(state=S.OFFICE_REVIEW) | Q(supervisor_unavailable_q(), state=S.PLAN_REVIEW)
+        )
+        .select_related("student", "base")
+        .order_by("updated_at")[:200]
+    )
+    approve, stand_in = [], []
+    for req in waiting:
+        if req.state == S.OFFICE_REVIEW:
+            approve.append(
+                _task(req, "学科与研究生处审批", f"{_where(req)}：请审批专业实践申请。")
+            )
+        else:
+            stand_in.append(_task(req, "代基地导师确认实践计划", f"{_where(req)}：基地导师目前无法"
+                            "办理，可由学科与研究生处代为确认（须填写理由），或待学院更换基地导师（第十八条）。"))  # fmt: skip
+    return approve + stand_in
 
 
 # --- Annex 3, clearances and contacts -------------------------------------------------------
@@ -221,21 +227,34 @@ def assessments_for_reviewers(user) -> list[Task]:
     if access.is_college_staff(user):
         tasks += _assessments_for_college(user)
     if access.is_office(user):
-        tasks += [
-            _assessment_task(
-                a,
-                "审核归档",
-                "请审核考核登记表；学位论文已上传、学位论文涉密性已经基地确认（涉密的须有保密协议）"
-                "后方可归档（第二十四、二十五条）。",
-            )
-            for a in _assessments(A.OFFICE_REVIEW)
-        ]
-        tasks += [
-            _assessment_task(a, "代基地导师评定", "基地导师目前无法办理，可由学科与研究生处代为评定"
-                             "（须填写理由），或待学院更换基地导师（第十八条）。")
-            for a in _assessments(A.BASE_SUPERVISOR_REVIEW, supervisor_unavailable_q("request__"))
-        ]  # fmt: skip
+        tasks += _assessments_for_office()
     return tasks
+
+
+def _assessments_for_office() -> list[Task]:
+    """Annex 3 to archive, and (Art 18) grades the office may give for an absent base supervisor:
+    one query."""
+    waiting = (
+        PracticeAssessment.objects.filter(
+            Q(state=A.OFFICE_REVIEW)
+            | Q(supervisor_unavailable_q("request__"), state=A.BASE_SUPERVISOR_REVIEW)
+        )
+        .select_related("request__student")
+        .order_by("updated_at")[:200]
+    )
+    archive, stand_in = [], []
+    for a in waiting:
+        if a.state == A.OFFICE_REVIEW:
+            archive.append(_assessment_task(
+                a, "审核归档", "请审核考核登记表；学位论文已上传、学位论文涉密性已经基地确认（涉密的须有"
+                "保密协议）后方可归档（第二十四、二十五条）。",
+            ))  # fmt: skip
+        else:
+            stand_in.append(_assessment_task(
+                a, "代基地导师评定", "基地导师目前无法办理，可由学科与研究生处代为评定（须填写理由），"
+                "或待学院更换基地导师（第十八条）。",
+            ))  # fmt: skip
+    return archive + stand_in
 
 
 def _assessments_for_college(user) -> list[Task]:

@@ -149,7 +149,7 @@ def test_agreements_registry_export_writes_planted_formulas_as_text(client, offi
     for i, payload in enumerate(PAYLOADS):
         base = active_base(college_a, office)
         Base.objects.filter(pk=base.pk).update(
-            name=payload, inspector_name=PAYLOADS[(i + 1) % len(PAYLOADS)][:50]
+            name=payload, inspector_legacy=PAYLOADS[(i + 1) % len(PAYLOADS)][:50]
         )
         Partner.objects.filter(pk=base.partner_id).update(
             name=f"{payload}{i}",
@@ -164,7 +164,7 @@ def test_agreements_registry_export_writes_planted_formulas_as_text(client, offi
     assert_typed_text(book)
     assert_typed_text(book, [f"{p}{i}" for i, p in enumerate(PAYLOADS)])  # partner names
     header = [c.value for c in next(book.active.iter_rows())]
-    spent = [row[header.index("经费支出合计(元)")] for row in book.active.iter_rows(min_row=2)]
+    spent = [row[header.index("已支出(元)")] for row in book.active.iter_rows(min_row=2)]
     assert {c.data_type for c in spent} == {"n"} and 2500.5 in [c.value for c in spent]
 
 
