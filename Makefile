@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite on every core, a whole test file per worker (module fixtures seed the demo once).
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: run test lint format check migrate seed install install-test system-deps clean
 
@@ -12,7 +14,7 @@ run: install system-deps migrate seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 lint: install-test
 	$(BIN)/ruff check .
